@@ -1,0 +1,14 @@
+//! Hallway's conference model: pure types and rules, no I/O.
+
+pub mod changes;
+pub mod crowd;
+pub mod ids;
+pub mod model;
+pub mod rng;
+
+pub use changes::{Change, ChangeCounts, ChangeSet};
+pub use ids::{Guid, Slug, SlugError, Slugs};
+pub use model::{
+    Edition, Event, EventKind, Release, ReleaseNote, Room, Schedule, Session, SessionType, Slot,
+    Speaker, Track,
+};

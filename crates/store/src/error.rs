@@ -1,0 +1,28 @@
+/// Storage errors. A missing row is `NotFound`, never `None` standing in for a failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("storage failed: {0}")]
+    Other(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => Self::NotFound("row".into()),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                Self::Conflict(db.message().to_owned())
+            }
+            _ => Self::Other(Box::new(e)),
+        }
+    }
+}
+
+impl StoreError {
+    pub(crate) fn invalid(what: impl Into<String>) -> Self {
+        Self::Other(what.into().into())
+    }
+}

@@ -1,0 +1,170 @@
+//! Storage: small traits per aggregate, one `Store` that speaks SQLite or PostgreSQL.
+//!
+//! Both backends run the same SQL where they can (sqlx's SQLite driver takes `$1` placeholders);
+//! `on_pool!` expands one body for each pool type, so there is no generic `DB` in the signatures.
+
+// The traits are implemented by the concrete `Store` only, so callers see its futures' `Send`.
+#![allow(async_fn_in_trait)]
+
+mod attendees;
+mod editions;
+mod error;
+mod migrate;
+mod releases;
+mod schedule;
+
+pub use error::StoreError;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{Postgres, Sqlite, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use attendees::{AttendeeStore, NewAttendee};
+pub use editions::EditionStore;
+pub use releases::ReleaseStore;
+pub use schedule::ScheduleStore;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The database, SQLite (embedded, the default) or PostgreSQL (for replicas).
+#[derive(Clone, Debug)]
+pub enum Store {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs the same body against whichever pool the store holds.
+macro_rules! on_pool {
+    ($store:expr, |$pool:ident| $body:expr) => {
+        match $store {
+            $crate::Store::Sqlite($pool) => $body,
+            $crate::Store::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// What differs between the two pools inside an otherwise shared body.
+pub(crate) trait Dialect {
+    type Db: sqlx::Database;
+    /// A transaction that will write: SQLite takes the write lock up front (`BEGIN IMMEDIATE`),
+    /// so a read-then-write transaction cannot fail to upgrade under concurrent writers.
+    async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>>;
+    /// Row locking for read-modify-write, where the backend has it.
+    fn for_update(&self) -> &'static str;
+}
+
+impl Dialect for SqlitePool {
+    type Db = Sqlite;
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.begin_with("BEGIN IMMEDIATE").await?)
+    }
+    fn for_update(&self) -> &'static str {
+        ""
+    }
+}
+
+impl Dialect for PgPool {
+    type Db = Postgres;
+    async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
+        Ok(self.begin().await?)
+    }
+    fn for_update(&self) -> &'static str {
+        " FOR UPDATE"
+    }
+}
+
+impl Store {
+    /// Opens `sqlite://FILE` (created when missing) or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Ok(Self::Postgres(pool))
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: a write the user saw succeed survives a power cut, not just a crash.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await?;
+            Ok(Self::Sqlite(pool))
+        } else {
+            Err(StoreError::Other(
+                format!(
+                    "unsupported database URL (use sqlite://FILE or postgres://...): {}",
+                    redact(url)
+                )
+                .into(),
+            ))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Sqlite(_) => Backend::Sqlite,
+            Self::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Brings the schema up to date; safe to run from several replicas at once.
+    pub async fn migrate(&self) -> Result<Vec<i64>> {
+        migrate::run(self).await
+    }
+
+    pub async fn close(&self) {
+        on_pool!(self, |pool| pool.close().await)
+    }
+}
+
+/// A database URL fit for logs: the password replaced.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// `$from, $from+1, ...` for an IN list of `n` items.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("sqlite://hallway.db"), "sqlite://hallway.db");
+    }
+}

@@ -1,0 +1,55 @@
+//! Embedded migrations with matching versions for both backends, applied in one transaction.
+
+use crate::{Dialect, Result, Store, StoreError, on_pool};
+use sqlx::Row;
+
+const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_schedule.sql"))];
+const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_schedule.sql"))];
+
+/// Applies what is missing and returns the versions applied now.
+pub(crate) async fn run(store: &Store) -> Result<Vec<i64>> {
+    let (steps, lock) = match store {
+        Store::Sqlite(_) => (SQLITE, None),
+        // Replicas starting together queue on this lock instead of racing.
+        Store::Postgres(_) => (POSTGRES, Some("SELECT pg_advisory_xact_lock(7243190)")),
+    };
+    on_pool!(store, |pool| {
+        let mut tx = pool.begin_write().await?;
+        if let Some(lock) = lock {
+            sqlx::query(lock).execute(&mut *tx).await?;
+        }
+        sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS hallway_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        let done: Vec<i64> = sqlx::query("SELECT version FROM hallway_migrations ORDER BY version")
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0))
+            .collect::<Result<_, _>>()?;
+        if let Some(&newest) = done.last()
+            && newest > steps.last().map_or(0, |s| s.0)
+        {
+            return Err(StoreError::Conflict(format!(
+                "the database is at schema version {newest}, newer than this binary knows"
+            )));
+        }
+        let mut applied = Vec::new();
+        for &(version, sql) in steps {
+            if done.contains(&version) {
+                continue;
+            }
+            sqlx::raw_sql(sql).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO hallway_migrations (version, applied_at) VALUES ($1, $2)")
+                .bind(version)
+                .bind(jiff::Timestamp::now().as_second())
+                .execute(&mut *tx)
+                .await?;
+            applied.push(version);
+        }
+        tx.commit().await?;
+        Ok(applied)
+    })
+}
