@@ -1,1 +1,319 @@
-fn main() {}
+//! The `hallway` binary: one program that serves, imports, releases and runs the demo.
+
+mod config;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use config::Config;
+use hallway_app::domain::crowd::CrowdShape;
+use hallway_app::{App, ImportOptions, ImportOutcome, OrgaCtx};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The real KubeCon + CloudNativeCon Europe 2026 schedule, as Sched published it.
+const DEMO_SCHEDULE: &[u8] =
+    include_bytes!("../../../data/kubecon/kccnceu2026-sched-2026-03-22.ics");
+const DEMO_DATABASE: &str = "hallway-demo.db";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "hallway",
+    version,
+    about = "Conference platform: call for papers to wrap-up post"
+)]
+struct Cli {
+    /// Database URL: sqlite://FILE (default sqlite://hallway.db) or postgres://USER@HOST/DB.
+    #[arg(long, global = true, env = "HALLWAY_DATABASE")]
+    database: Option<String>,
+    /// TOML configuration file (database, listen).
+    #[arg(long, global = true, env = "HALLWAY_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the released schedules and the API.
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080).
+        #[arg(long, env = "HALLWAY_LISTEN")]
+        listen: Option<String>,
+    },
+    /// Start afresh with the real KubeCon EU 2026 schedule and 20,000 synthetic attendees, then serve.
+    Demo {
+        #[arg(long, env = "HALLWAY_LISTEN")]
+        listen: Option<String>,
+        /// How many synthetic attendees bookmark sessions.
+        #[arg(long, default_value_t = 20_000)]
+        attendees: usize,
+        /// Seed of the synthetic crowd.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Prepare the database and exit instead of serving.
+        #[arg(long)]
+        no_serve: bool,
+    },
+    /// Create or update the database schema.
+    Migrate,
+    /// Import a published schedule (iCalendar, e.g. a Sched export) into its edition's work in progress.
+    Import {
+        file: PathBuf,
+        /// The venue's IANA time zone, when the file does not tell it.
+        #[arg(long)]
+        time_zone: Option<String>,
+    },
+    /// Freeze an edition's work-in-progress schedule into its next public release.
+    Release {
+        /// The edition's slug; may be left out when there is only one edition.
+        edition: Option<String>,
+    },
+}
+
+fn spinner(message: &str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(message.to_owned());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+fn print_import(file: &str, out: &ImportOutcome) {
+    let c = out.counts;
+    println!(
+        "{} {} ({}) from {file}: {} sessions, {} speakers, {} rooms, {} tracks, {} events",
+        if out.created { "Imported" } else { "Updated" },
+        out.edition,
+        out.edition_name,
+        c.sessions,
+        c.speakers,
+        c.rooms,
+        c.tracks,
+        c.events,
+    );
+    if !out.created {
+        let k = out.changes.counts();
+        println!(
+            "Changes: {} added, {} removed, {} moved in time, {} moved room, {} retitled",
+            k.added, k.removed, k.moved_in_time, k.moved_room, k.retitled
+        );
+    }
+    for w in &out.warnings {
+        println!("warning: {w}");
+    }
+}
+
+async fn import(app: &App, path: &PathBuf, time_zone: Option<String>) -> Result<ImportOutcome> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read the file"))?;
+    let bar = spinner(&format!("Importing {name}"));
+    let out = app
+        .import_schedule(
+            &OrgaCtx::operator(),
+            &name,
+            &bytes,
+            &ImportOptions { time_zone },
+        )
+        .await;
+    bar.finish_and_clear();
+    let out = out?;
+    print_import(&name, &out);
+    Ok(out)
+}
+
+async fn only_edition(app: &App, given: Option<String>) -> Result<String> {
+    if let Some(e) = given {
+        return Ok(e);
+    }
+    let editions = app.editions().await?;
+    match editions.as_slice() {
+        [one] => Ok(one.slug.to_string()),
+        [] => bail!("there is no edition yet: import a schedule first"),
+        many => bail!(
+            "there are {} editions: name one of {}",
+            many.len(),
+            many.iter()
+                .map(|e| e.slug.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+async fn serve(app: App, listen: &str, banner: Option<String>) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    match banner {
+        Some(path) => println!("Hallway is serving http://{addr}{path}"),
+        None => println!("Hallway is serving http://{addr}"),
+    }
+    hallway_web::serve(listener, app, shutdown_signal()).await?;
+    Ok(())
+}
+
+fn remove_sqlite_files(file: &str) -> Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let path = format!("{file}{suffix}");
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {path}")),
+        }
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HALLWAY_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = Config::load(cli.config.as_deref(), cli.database.clone())?;
+    match cli.command {
+        Command::Serve { listen } => {
+            let app = App::open(&config.database).await?;
+            serve(app, &config.listen(listen), None).await
+        }
+        Command::Demo {
+            listen,
+            attendees,
+            seed,
+            no_serve,
+        } => {
+            let url = match cli.database.or(config.file_database.clone()) {
+                Some(url) => url,
+                None => {
+                    remove_sqlite_files(DEMO_DATABASE)?;
+                    format!("sqlite://{DEMO_DATABASE}")
+                }
+            };
+            let app = App::open(&url).await?;
+            let orga = OrgaCtx::operator();
+            let bar = spinner("Importing the KubeCon + CloudNativeCon Europe 2026 schedule");
+            let out = app
+                .import_schedule(
+                    &orga,
+                    "kccnceu2026-sched-2026-03-22.ics",
+                    DEMO_SCHEDULE,
+                    &ImportOptions::default(),
+                )
+                .await;
+            bar.finish_and_clear();
+            let out = out?;
+            print_import("the demo schedule", &out);
+            let edition = out.edition.to_string();
+            if app.attendee_count(&edition).await? == 0 {
+                let bar = spinner(&format!("Adding {attendees} attendees and their bookmarks"));
+                let shape = CrowdShape {
+                    attendees,
+                    seed,
+                    ..CrowdShape::default()
+                };
+                let crowd = app.add_synthetic_crowd(&orga, &edition, &shape).await;
+                bar.finish_and_clear();
+                let crowd = crowd?;
+                println!(
+                    "Added {} attendees with {} bookmarks",
+                    crowd.attendees, crowd.bookmarks
+                );
+            }
+            let bar = spinner("Releasing the schedule");
+            let release = app.release(&orga, &edition).await;
+            bar.finish_and_clear();
+            println!("Released {edition} as release {}", release?.number);
+            if no_serve {
+                return Ok(());
+            }
+            serve(app, &config.listen(listen), Some(format!("/{edition}/"))).await
+        }
+        Command::Migrate => {
+            let store = hallway_app::Store::connect(&config.database).await?;
+            let applied = store.migrate().await?;
+            if applied.is_empty() {
+                println!(
+                    "The schema of {} is up to date",
+                    hallway_store_redact(&config.database)
+                );
+            } else {
+                println!(
+                    "Applied migrations {applied:?} to {}",
+                    hallway_store_redact(&config.database)
+                );
+            }
+            Ok(())
+        }
+        Command::Import { file, time_zone } => {
+            let app = App::open(&config.database).await?;
+            import(&app, &file, time_zone).await.map(|_| ())
+        }
+        Command::Release { edition } => {
+            let app = App::open(&config.database).await?;
+            let edition = only_edition(&app, edition).await?;
+            let release = app.release(&OrgaCtx::operator(), &edition).await?;
+            let c = release.changes.counts();
+            println!(
+                "Released {edition} as release {}: {} sessions; {} added, {} removed, {} moved in time, {} moved room, {} retitled since the release before",
+                release.number,
+                release.schedule.sessions.len(),
+                c.added,
+                c.removed,
+                c.moved_in_time,
+                c.moved_room,
+                c.retitled
+            );
+            Ok(())
+        }
+    }
+}
+
+fn hallway_store_redact(url: &str) -> String {
+    hallway_app::redact_database_url(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_valid() {
+        super::Cli::command().debug_assert();
+    }
+}

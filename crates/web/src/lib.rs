@@ -1,1 +1,83 @@
+//! The web layer: thin axum handlers over the app, HTML by typed templates, JSON under /api/v1.
 
+pub mod api;
+mod error;
+mod page;
+mod pages;
+mod render;
+mod site;
+mod views;
+
+pub use error::WebError;
+pub use site::Site;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::routing::get;
+use hallway_app::App;
+use std::sync::Arc;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub site: Arc<Site>,
+}
+
+impl AppState {
+    pub fn new(app: App) -> Self {
+        Self {
+            app,
+            site: Arc::new(Site::new()),
+        }
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    Router::new()
+        .route("/healthz", get(pages::health))
+        .route("/api/v1/editions", get(api::editions))
+        .route("/api/v1/editions/{edition}", get(api::edition))
+        .route("/api/v1/editions/{edition}/sessions", get(api::sessions))
+        .route("/api/v1/editions/{edition}/sessions/{guid}", get(api::session))
+        .route("/api/v1/editions/{edition}/speakers", get(api::speakers))
+        .route("/api/v1/editions/{edition}/releases", get(api::releases))
+        .route("/{edition}/schedule/", get(pages::schedule))
+        .route("/{edition}/schedule/{date}/list", get(pages::day_list))
+        .route("/{edition}/search", get(pages::search))
+        .fallback(get(pages::released))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+        ))
+        .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(header::REFERRER_POLICY, "same-origin"))
+        .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves; released pages are rendered before the first request.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: App,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state = AppState::new(app.clone());
+    if let Err(e) = state.site.refresh(&app).await {
+        tracing::error!(error = %e, "could not render the released schedules");
+    }
+    let watcher = state
+        .site
+        .clone()
+        .watch(app, std::time::Duration::from_secs(2));
+    let result = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    watcher.abort();
+    result
+}

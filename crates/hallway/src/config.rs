@@ -1,0 +1,62 @@
+//! Configuration: defaults, then a TOML file, then `HALLWAY_*` variables and flags (clap reads
+//! those two, flags first). Passed explicitly; nothing global.
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::path::Path;
+
+const DEFAULT_DATABASE: &str = "sqlite://hallway.db";
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    database: Option<String>,
+    listen: Option<String>,
+}
+
+pub struct Config {
+    pub database: String,
+    /// The database named in the file, if any (the demo starts afresh only without one).
+    pub file_database: Option<String>,
+    file_listen: Option<String>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field(
+                "database",
+                &hallway_app::redact_database_url(&self.database),
+            )
+            .field("listen", &self.file_listen)
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn load(file: Option<&Path>, database_flag: Option<String>) -> Result<Self> {
+        let from_file: FileConfig = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).with_context(|| {
+                    format!("{}: cannot read the configuration", path.display())
+                })?;
+                toml::from_str(&text)
+                    .with_context(|| format!("{}: invalid configuration", path.display()))?
+            }
+            None => FileConfig::default(),
+        };
+        Ok(Self {
+            database: database_flag
+                .or_else(|| from_file.database.clone())
+                .unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
+            file_database: from_file.database,
+            file_listen: from_file.listen,
+        })
+    }
+
+    pub fn listen(&self, flag: Option<String>) -> String {
+        flag.or_else(|| self.file_listen.clone())
+            .unwrap_or_else(|| DEFAULT_LISTEN.to_owned())
+    }
+}

@@ -1,0 +1,156 @@
+//! The public site in memory: every page of every released edition, rendered once per release.
+//! Requests for released data never touch the database.
+
+use crate::page::{CSS, JSON, Page};
+use crate::render::{EditionData, edition_pages, index_pages};
+use crate::views::CSS_PATH;
+use hallway_app::{App, AppError};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+#[derive(Default)]
+struct Snapshot {
+    pages: HashMap<String, Arc<Page>>,
+    editions: HashMap<String, Arc<EditionData>>,
+    /// Which paths belong to which edition, to replace them on its next release.
+    paths: HashMap<String, Vec<String>>,
+}
+
+pub struct Site {
+    current: RwLock<Arc<Snapshot>>,
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+impl Default for Site {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn fixed_pages() -> Vec<(String, Page)> {
+    vec![
+        (
+            CSS_PATH.to_owned(),
+            Page::new(CSS, include_str!("../static/hallway.css")).immutable(),
+        ),
+        (
+            "/api/v1/openapi.json".to_owned(),
+            Page::new(JSON, crate::api::openapi_json()),
+        ),
+    ]
+}
+
+impl Site {
+    pub fn new() -> Self {
+        let mut snap = Snapshot::default();
+        for (path, page) in fixed_pages().into_iter().chain(index_pages(&[])) {
+            snap.pages.insert(path, Arc::new(page));
+        }
+        Self {
+            current: RwLock::new(Arc::new(snap)),
+            refreshing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn snapshot(&self) -> Arc<Snapshot> {
+        // A poisoned lock only means a panic elsewhere mid-swap; the Arc inside is still whole.
+        match self.current.read() {
+            Ok(g) => g.clone(),
+            Err(p) => p.into_inner().clone(),
+        }
+    }
+
+    pub fn page(&self, path: &str) -> Option<Arc<Page>> {
+        self.snapshot().pages.get(path).cloned()
+    }
+
+    pub fn edition(&self, slug: &str) -> Option<Arc<EditionData>> {
+        self.snapshot().editions.get(slug).cloned()
+    }
+
+    /// Renders every edition whose newest release is not the one in memory. Returns how many
+    /// editions were rendered anew.
+    pub async fn refresh(&self, app: &App) -> Result<usize, AppError> {
+        let _one_at_a_time = self.refreshing.lock().await;
+        let versions = app.published_versions().await?;
+        let old = self.snapshot();
+        let stale: Vec<_> = versions
+            .iter()
+            .filter(|(slug, n)| {
+                old.editions
+                    .get(slug.as_str())
+                    .is_none_or(|d| d.release != *n)
+            })
+            .collect();
+        if stale.is_empty() {
+            return Ok(0);
+        }
+        let mut rendered = Vec::new();
+        for (slug, _) in &stale {
+            let Some(release) = app.latest_release(slug).await? else {
+                continue;
+            };
+            let notes = app.release_notes(slug).await?;
+            let built = tokio::task::spawn_blocking(move || {
+                let data = EditionData::new(&release);
+                let pages = edition_pages(&data, &release, &notes);
+                (data, pages)
+            })
+            .await
+            .map_err(|e| AppError::Invalid(format!("rendering failed: {e}")))?;
+            rendered.push((slug.to_string(), built));
+        }
+        let count = rendered.len();
+        let mut next = Snapshot {
+            pages: old.pages.clone(),
+            editions: old.editions.clone(),
+            paths: old.paths.clone(),
+        };
+        for (slug, (data, pages)) in rendered {
+            for path in next.paths.remove(&slug).unwrap_or_default() {
+                next.pages.remove(&path);
+            }
+            let mut paths = Vec::with_capacity(pages.len());
+            for (path, page) in pages {
+                paths.push(path.clone());
+                next.pages.insert(path, Arc::new(page));
+            }
+            next.paths.insert(slug.clone(), paths);
+            next.editions.insert(slug, Arc::new(data));
+        }
+        let mut all: Vec<&EditionData> = next.editions.values().map(Arc::as_ref).collect();
+        all.sort_by(|a, b| {
+            b.schedule
+                .edition
+                .start_date
+                .cmp(&a.schedule.edition.start_date)
+                .then(a.schedule.edition.slug.cmp(&b.schedule.edition.slug))
+        });
+        for (path, page) in index_pages(&all) {
+            next.pages.insert(path, Arc::new(page));
+        }
+        let next = Arc::new(next);
+        match self.current.write() {
+            Ok(mut g) => *g = next,
+            Err(p) => *p.into_inner() = next,
+        }
+        Ok(count)
+    }
+
+    /// Notices releases made elsewhere (the CLI, another replica) and renders them.
+    pub fn watch(self: Arc<Self>, app: App, every: Duration) -> tokio::task::JoinHandle<()> {
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match self.refresh(&app).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(editions = n, "rendered new releases"),
+                    Err(e) => tracing::warn!(error = %e, "could not check for new releases"),
+                }
+            }
+        })
+    }
+}
