@@ -87,6 +87,13 @@ impl fmt::Display for Slug {
     }
 }
 
+impl std::str::FromStr for Slug {
+    type Err = SlugError;
+    fn from_str(s: &str) -> Result<Self, SlugError> {
+        Self::parse(s)
+    }
+}
+
 impl TryFrom<String> for Slug {
     type Error = SlugError;
     fn try_from(s: String) -> Result<Self, Self::Error> {

@@ -168,3 +168,15 @@ mod tests {
         assert_eq!(super::redact("sqlite://hallway.db"), "sqlite://hallway.db");
     }
 }
+
+impl Store {
+    /// Runs one statement outside a transaction (CREATE / DROP DATABASE in test set-up).
+    pub async fn execute_admin(&self, sql: &str) -> Result<()> {
+        on_pool!(self, |pool| {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
+    }
+}

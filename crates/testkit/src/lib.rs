@@ -1,1 +1,192 @@
+//! Test support: a fresh database per test on either backend, the real server on port 0, and
+//! the real schedules as fixtures.
+//!
+//! PostgreSQL tests connect to `HALLWAY_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`) and fail, never skip, when it cannot be reached.
 
+use hallway_app::App;
+use hallway_web::{AppState, router};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub use hallway_app;
+pub use hallway_domain as domain;
+
+/// The repository's data folder.
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data")
+}
+
+/// A KubeCon EU 2026 Sched export: `"03-03"` or `"03-22"`.
+pub fn kubecon(date: &str) -> Vec<u8> {
+    let path = data_dir().join(format!("kubecon/kccnceu2026-sched-2026-{date}.ics"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("HALLWAY_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+}
+
+/// A database that exists for one test only.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<String>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestDb {
+    pub fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let url = format!("sqlite://{}", dir.path().join("hallway.db").display());
+        Self {
+            url,
+            _dir: Some(dir),
+            postgres: None,
+        }
+    }
+
+    pub async fn postgres() -> Self {
+        let admin = postgres_admin_url();
+        let name = format!(
+            "hallway_t_{}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed),
+            jiff::Timestamp::now().as_nanosecond() % 1_000_000
+        );
+        let store = hallway_app::Store::connect(&admin)
+            .await
+            .unwrap_or_else(|e| {
+                panic!("PostgreSQL is needed for this test and is not reachable at {admin}: {e}")
+            });
+        store
+            .execute_admin(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create a test database");
+        store.close().await;
+        let base = admin.rsplit_once('/').map_or(admin.as_str(), |(b, _)| b);
+        Self {
+            url: format!("{base}/{name}"),
+            _dir: None,
+            postgres: Some(name),
+        }
+    }
+
+    pub async fn app(&self) -> App {
+        App::open(&self.url)
+            .await
+            .expect("open and migrate the test database")
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres.take() else {
+            return;
+        };
+        // Drop needs an async client; a short-lived runtime on its own thread avoids nesting.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build();
+            if let Ok(rt) = rt {
+                rt.block_on(async {
+                    if let Ok(store) = hallway_app::Store::connect(&postgres_admin_url()).await {
+                        let _ = store
+                            .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .await;
+                        store.close().await;
+                    }
+                });
+            }
+        })
+        .join();
+    }
+}
+
+/// The real router on a real socket, with the site state in reach of the test.
+pub struct TestServer {
+    pub base: String,
+    pub state: AppState,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    handle: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub async fn start(app: App) -> Self {
+        let state = AppState::new(app.clone());
+        state
+            .site
+            .refresh(&app)
+            .await
+            .expect("render the released schedules");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind port 0");
+        let base = format!("http://{}", listener.local_addr().expect("local address"));
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let service = router(state.clone());
+        let handle = tokio::spawn(async move {
+            let _ = axum::serve(listener, service)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Self {
+            base,
+            state,
+            stop: Some(stop),
+            handle: Some(handle),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Renders releases made since the server started, as the background watcher would.
+    pub async fn refresh(&self) -> usize {
+        self.state
+            .site
+            .refresh(&self.state.app)
+            .await
+            .expect("refresh")
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = h.await;
+        }
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// Imports and releases the final KubeCon EU 2026 schedule.
+pub async fn released_kubecon(app: &App) -> String {
+    let orga = hallway_app::OrgaCtx::operator();
+    let out = app
+        .import_schedule(
+            &orga,
+            "kubecon.ics",
+            &kubecon("03-22"),
+            &hallway_app::ImportOptions::default(),
+        )
+        .await
+        .expect("import");
+    app.release(&orga, out.edition.as_str())
+        .await
+        .expect("release");
+    out.edition.to_string()
+}

@@ -1,0 +1,235 @@
+//! The store's contract: the same behaviour on SQLite and PostgreSQL.
+
+use hallway_store::{
+    AttendeeStore, EditionStore, NewAttendee, ReleaseStore, ScheduleStore, StoreError,
+};
+use hallway_testkit::TestDb;
+use hallway_testkit::domain::{ChangeSet, Guid, Schedule, Slug};
+use hallway_testkit::hallway_app::Store;
+
+fn kubecon() -> Schedule {
+    hallway_formats::sched::read(&hallway_testkit::kubecon("03-22"), &Default::default())
+        .expect("fixture reads")
+        .schedule
+}
+
+async fn store(db: &TestDb) -> Store {
+    let store = Store::connect(&db.url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    store
+}
+
+fn slug(s: &str) -> Slug {
+    Slug::parse(s).unwrap()
+}
+
+on_both_backends!(
+    migrations_are_idempotent,
+    work_in_progress_round_trips,
+    dropped_sessions_are_canceled_and_keep_bookmarks,
+    a_bad_schedule_changes_nothing,
+    releases_are_numbered_and_immutable,
+    concurrent_releases_get_distinct_numbers,
+    missing_things_are_not_found,
+    duplicate_attendees_conflict_and_store_nothing,
+);
+
+async fn migrations_are_idempotent(db: TestDb) {
+    let store = Store::connect(&db.url).await.unwrap();
+    assert_eq!(store.migrate().await.unwrap(), vec![1]);
+    assert!(store.migrate().await.unwrap().is_empty());
+}
+
+async fn work_in_progress_round_trips(db: TestDb) {
+    let store = store(&db).await;
+    let schedule = kubecon();
+    store.save_work_in_progress(&schedule).await.unwrap();
+    let loaded = store
+        .work_in_progress(&schedule.edition.slug)
+        .await
+        .unwrap();
+    assert_eq!(loaded, schedule);
+    // Saving the same schedule again changes nothing.
+    store.save_work_in_progress(&schedule).await.unwrap();
+    assert_eq!(
+        store
+            .work_in_progress(&schedule.edition.slug)
+            .await
+            .unwrap(),
+        schedule
+    );
+    let editions = store.editions().await.unwrap();
+    assert_eq!(editions.len(), 1);
+    assert_eq!(editions[0], schedule.edition);
+}
+
+async fn dropped_sessions_are_canceled_and_keep_bookmarks(db: TestDb) {
+    let store = store(&db).await;
+    let full = kubecon();
+    store.save_work_in_progress(&full).await.unwrap();
+    let keep: Guid = full.sessions[10].guid;
+    let drop: Guid = full.sessions[11].guid;
+    let n = store
+        .add_attendees(
+            &full.edition.slug,
+            &[NewAttendee {
+                handle: "ada".into(),
+                bookmarks: vec![keep, drop],
+            }],
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+
+    let mut smaller = full.clone();
+    smaller.sessions.retain(|s| s.guid != drop);
+    store.save_work_in_progress(&smaller).await.unwrap();
+    let loaded = store.work_in_progress(&full.edition.slug).await.unwrap();
+    assert_eq!(loaded.sessions.len(), full.sessions.len() - 1);
+    let counts = store.bookmark_counts(&full.edition.slug).await.unwrap();
+    assert_eq!(counts.get(&keep), Some(&1));
+    assert_eq!(counts.get(&drop), None, "canceled sessions are not counted");
+
+    // Back in the schedule, the bookmark is still there.
+    store.save_work_in_progress(&full).await.unwrap();
+    assert_eq!(
+        store
+            .bookmark_counts(&full.edition.slug)
+            .await
+            .unwrap()
+            .get(&drop),
+        Some(&1)
+    );
+}
+
+async fn a_bad_schedule_changes_nothing(db: TestDb) {
+    let store = store(&db).await;
+    let good = kubecon();
+    store.save_work_in_progress(&good).await.unwrap();
+    let mut bad = good.clone();
+    bad.sessions[0].title = "Changed".into();
+    bad.sessions[300].slots[0].room = slug("no-such-room");
+    assert!(store.save_work_in_progress(&bad).await.is_err());
+    assert_eq!(
+        store.work_in_progress(&good.edition.slug).await.unwrap(),
+        good
+    );
+}
+
+async fn releases_are_numbered_and_immutable(db: TestDb) {
+    let store = store(&db).await;
+    let mut schedule = kubecon();
+    let edition = schedule.edition.slug.clone();
+    store.save_work_in_progress(&schedule).await.unwrap();
+    assert!(store.latest_release(&edition).await.unwrap().is_none());
+
+    let first = store
+        .create_release(&schedule, jiff::Timestamp::now(), |prev| {
+            assert!(prev.is_none());
+            ChangeSet::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(first.number, 1);
+
+    let old_title = schedule.sessions[0].title.clone();
+    schedule.sessions[0].title = "A new title".into();
+    store.save_work_in_progress(&schedule).await.unwrap();
+    let second = store
+        .create_release(&schedule, jiff::Timestamp::now(), |prev| {
+            ChangeSet::between(prev.expect("release 1 is passed"), &schedule)
+        })
+        .await
+        .unwrap();
+    assert_eq!(second.number, 2);
+    assert_eq!(second.changes.counts().retitled, 1);
+
+    assert_eq!(
+        store.release(&edition, 1).await.unwrap().schedule.sessions[0].title,
+        old_title
+    );
+    assert_eq!(
+        store
+            .latest_release(&edition)
+            .await
+            .unwrap()
+            .unwrap()
+            .number,
+        2
+    );
+    let notes = store.release_notes(&edition).await.unwrap();
+    assert_eq!(
+        notes.iter().map(|n| n.number).collect::<Vec<_>>(),
+        vec![2, 1]
+    );
+    assert_eq!(
+        store.latest_release_numbers().await.unwrap(),
+        vec![(edition.clone(), 2)]
+    );
+    assert!(matches!(
+        store.release(&edition, 9).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn concurrent_releases_get_distinct_numbers(db: TestDb) {
+    let store = store(&db).await;
+    let schedule = kubecon();
+    store.save_work_in_progress(&schedule).await.unwrap();
+    let tasks: Vec<_> = (0..4)
+        .map(|_| {
+            let store = store.clone();
+            let schedule = schedule.clone();
+            tokio::spawn(async move {
+                store
+                    .create_release(&schedule, jiff::Timestamp::now(), |_| ChangeSet::default())
+                    .await
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for t in tasks {
+        numbers.push(t.await.unwrap().expect("every release succeeds").number);
+    }
+    numbers.sort();
+    assert_eq!(numbers, vec![1, 2, 3, 4]);
+}
+
+async fn missing_things_are_not_found(db: TestDb) {
+    let store = store(&db).await;
+    let nope = slug("nope");
+    assert!(matches!(
+        store.edition(&nope).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.work_in_progress(&nope).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.add_attendees(&nope, &[]).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let schedule = kubecon();
+    assert!(matches!(
+        store
+            .create_release(&schedule, jiff::Timestamp::now(), |_| ChangeSet::default())
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn duplicate_attendees_conflict_and_store_nothing(db: TestDb) {
+    let store = store(&db).await;
+    let schedule = kubecon();
+    store.save_work_in_progress(&schedule).await.unwrap();
+    let e = &schedule.edition.slug;
+    let a = NewAttendee {
+        handle: "dup".into(),
+        bookmarks: vec![schedule.sessions[0].guid],
+    };
+    let result = store.add_attendees(e, &[a.clone(), a]).await;
+    assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
+    assert_eq!(store.attendee_count(e).await.unwrap(), 0);
+    assert!(store.bookmark_counts(e).await.unwrap().is_empty());
+}

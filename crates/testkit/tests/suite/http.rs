@@ -1,0 +1,423 @@
+//! The public surface over a real socket: pages from memory, ETags, gzip, the API, and what an
+//! anonymous visitor may do on every route.
+
+use hallway_testkit::hallway_app::{ImportOptions, OrgaCtx};
+use hallway_testkit::{TestDb, TestServer, client, released_kubecon};
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+
+on_both_backends!(serves_the_released_schedule);
+
+async fn serves_the_released_schedule(db: TestDb) {
+    let app = db.app().await;
+    let edition = released_kubecon(&app).await;
+    let server = TestServer::start(app).await;
+    let http = client();
+
+    let editions: serde_json::Value = http
+        .get(server.url("/api/v1/editions"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(editions[0]["slug"], "kccnceu2026");
+    assert_eq!(editions[0]["name"], "KubeCon + CloudNativeCon Europe 2026");
+    assert_eq!(editions[0]["time_zone"], "Europe/Amsterdam");
+    assert_eq!(editions[0]["events"].as_array().unwrap().len(), 29);
+
+    let sessions: Vec<serde_json::Value> = http
+        .get(server.url(&format!("/api/v1/editions/{edition}/sessions")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sessions.len(), 596);
+    let opening = sessions
+        .iter()
+        .find(|s| s["title"] == "Keynote: Welcome + Opening Remarks")
+        .unwrap();
+    assert_eq!(opening["type"], "keynote");
+    assert!(
+        opening["start"].as_str().unwrap().ends_with("+01:00"),
+        "{}",
+        opening["start"]
+    );
+    assert_eq!(opening["speakers"][0]["name"], "Jonathan Bryce");
+    assert_eq!(opening["speakers"][0]["affiliation"], "Linux Foundation");
+    let start = opening["start"].as_str().unwrap();
+    assert!(
+        jiff::Timestamp::strptime("%Y-%m-%dT%H:%M:%S%:z", start).is_ok(),
+        "RFC 3339: {start}"
+    );
+    server.stop().await;
+}
+
+/// Every public route, for the one role that exists on the public surface: anonymous.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn anonymous_visitors_on_every_route() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let edition = released_kubecon(&app).await;
+    let sessions = app
+        .latest_release(&edition.parse().unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .schedule;
+    let guid = sessions.sessions[50].guid.to_string();
+    let speaker = sessions.speakers[0].slug.to_string();
+    let server = TestServer::start(app).await;
+    let http = client();
+    let e = &edition;
+    let routes: Vec<(String, StatusCode, &str)> = vec![
+        ("/".into(), StatusCode::OK, "text/html"),
+        ("/healthz".into(), StatusCode::OK, "text/plain"),
+        (format!("/{e}/"), StatusCode::OK, "text/html"),
+        (format!("/{e}"), StatusCode::PERMANENT_REDIRECT, ""),
+        (format!("/{e}/schedule/"), StatusCode::OK, "text/html"),
+        (
+            format!("/{e}/schedule/?track=security"),
+            StatusCode::OK,
+            "text/html",
+        ),
+        (
+            format!("/{e}/schedule/?type=keynote&room=auditorium"),
+            StatusCode::OK,
+            "text/html",
+        ),
+        (
+            format!("/{e}/schedule/?type=bogus"),
+            StatusCode::BAD_REQUEST,
+            "text/html",
+        ),
+        (
+            format!("/{e}/schedule/2026-03-24/"),
+            StatusCode::OK,
+            "text/html",
+        ),
+        (
+            format!("/{e}/schedule/2026-03-24/list"),
+            StatusCode::OK,
+            "text/html",
+        ),
+        (
+            format!("/{e}/schedule/2026-03-24/list?type=keynote"),
+            StatusCode::OK,
+            "text/html",
+        ),
+        (
+            format!("/{e}/schedule/2027-01-01/"),
+            StatusCode::NOT_FOUND,
+            "text/html",
+        ),
+        (
+            format!("/{e}/schedule/2027-01-01/list?type=talk"),
+            StatusCode::NOT_FOUND,
+            "text/html",
+        ),
+        (format!("/{e}/sessions/{guid}"), StatusCode::OK, "text/html"),
+        (
+            format!("/{e}/sessions/00000000-0000-0000-0000-000000000000"),
+            StatusCode::NOT_FOUND,
+            "text/html",
+        ),
+        (format!("/{e}/speakers/"), StatusCode::OK, "text/html"),
+        (
+            format!("/{e}/speakers/{speaker}"),
+            StatusCode::OK,
+            "text/html",
+        ),
+        (format!("/{e}/changelog"), StatusCode::OK, "text/html"),
+        (
+            format!("/{e}/search?q=kubernetes"),
+            StatusCode::OK,
+            "text/html",
+        ),
+        (format!("/{e}/search"), StatusCode::OK, "text/html"),
+        ("/nope/".into(), StatusCode::NOT_FOUND, "text/html"),
+        (
+            "/nope/search?q=x".into(),
+            StatusCode::NOT_FOUND,
+            "text/html",
+        ),
+        ("/static/hallway.css".into(), StatusCode::OK, "text/css"),
+        (
+            "/api/v1/openapi.json".into(),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            "/api/v1/editions".into(),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            format!("/api/v1/editions/{e}"),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            format!("/api/v1/editions/{e}/sessions"),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            format!("/api/v1/editions/{e}/sessions/{guid}"),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            format!("/api/v1/editions/{e}/speakers"),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            format!("/api/v1/editions/{e}/releases"),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            "/api/v1/editions/nope/sessions".into(),
+            StatusCode::NOT_FOUND,
+            "application/json",
+        ),
+        (
+            "/api/v1/nothing".into(),
+            StatusCode::NOT_FOUND,
+            "application/json",
+        ),
+    ];
+    for (path, status, content_type) in &routes {
+        let r = http.get(server.url(path)).send().await.unwrap();
+        assert_eq!(r.status(), *status, "GET {path}");
+        let ct = r
+            .headers()
+            .get(CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        assert!(
+            ct.starts_with(content_type),
+            "GET {path}: content type {ct}"
+        );
+        assert_eq!(
+            r.headers()["x-content-type-options"],
+            "nosniff",
+            "GET {path}"
+        );
+    }
+    // Nothing public can be changed: every write is refused for an anonymous visitor.
+    for (path, _, _) in &routes {
+        for method in [
+            reqwest::Method::POST,
+            reqwest::Method::PUT,
+            reqwest::Method::DELETE,
+        ] {
+            let r = http
+                .request(method.clone(), server.url(path))
+                .body("x")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path}"
+            );
+        }
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn released_pages_have_etags_gzip_and_304() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let edition = released_kubecon(&app).await;
+    let server = TestServer::start(app).await;
+    let http = client();
+    for path in [
+        format!("/api/v1/editions/{edition}/sessions"),
+        format!("/{edition}/schedule/2026-03-25/"),
+    ] {
+        let plain = http.get(server.url(&path)).send().await.unwrap();
+        let etag = plain.headers()[ETAG].clone();
+        assert!(etag.to_str().unwrap().starts_with('"'), "strong ETag");
+        let body = plain.bytes().await.unwrap();
+
+        let again = http
+            .get(server.url(&path))
+            .header(IF_NONE_MATCH, etag.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert!(again.bytes().await.unwrap().is_empty());
+
+        let gz = http
+            .get(server.url(&path))
+            .header(ACCEPT_ENCODING, "gzip")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(gz.headers()[CONTENT_ENCODING], "gzip");
+        assert_ne!(gz.headers()[ETAG], etag);
+        let compressed = gz.bytes().await.unwrap();
+        assert!(
+            compressed.len() * 3 < body.len(),
+            "{} vs {}",
+            compressed.len(),
+            body.len()
+        );
+    }
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_in_progress_is_never_served_until_released() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let orga = OrgaCtx::operator();
+    app.import_schedule(
+        &orga,
+        "03-03.ics",
+        &hallway_testkit::kubecon("03-03"),
+        &ImportOptions::default(),
+    )
+    .await
+    .unwrap();
+    let server = TestServer::start(app.clone()).await;
+    let http = client();
+    let sessions_url = server.url("/api/v1/editions/kccnceu2026/sessions");
+    assert_eq!(
+        http.get(&sessions_url).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+
+    app.release(&orga, "kccnceu2026").await.unwrap();
+    assert_eq!(server.refresh().await, 1);
+    let count = |v: Vec<serde_json::Value>| v.len();
+    let json = || async {
+        http.get(&sessions_url)
+            .send()
+            .await
+            .unwrap()
+            .json::<Vec<serde_json::Value>>()
+            .await
+            .unwrap()
+    };
+    assert_eq!(count(json().await), 564);
+
+    // A newer import is work in progress: the public schedule stays at release 1.
+    app.import_schedule(
+        &orga,
+        "03-22.ics",
+        &hallway_testkit::kubecon("03-22"),
+        &ImportOptions::default(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(server.refresh().await, 0);
+    assert_eq!(count(json().await), 564);
+
+    app.release(&orga, "kccnceu2026").await.unwrap();
+    assert_eq!(server.refresh().await, 1);
+    assert_eq!(count(json().await), 596);
+    let changelog = http
+        .get(server.url("/kccnceu2026/changelog"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        changelog.contains("40 added · 8 removed · 58 moved in time · 81 moved room · 70 retitled"),
+        "{changelog}"
+    );
+    let releases: Vec<serde_json::Value> = http
+        .get(server.url("/api/v1/editions/kccnceu2026/releases"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(releases[0]["number"], 2);
+    assert_eq!(releases[0]["added"], 40);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_show_the_schedule_and_escape_hostile_text() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let orga = OrgaCtx::operator();
+    let ics = "BEGIN:VCALENDAR\r\nPRODID:-//Sched.com Hostile Conf 2026//EN\r\nX-WR-CALNAME:hostile2026\r\n\
+        BEGIN:VEVENT\r\nUID:x1\r\nDTSTART:20260601T080000Z\r\nDTEND:20260601T083000Z\r\n\
+        SUMMARY:<script>alert(1)</script> & friends - Eve <img>\\, Evil Corp\r\n\
+        DESCRIPTION:<b>bold</b> \"quoted\"\r\nCATEGORIES:SECURITY\r\nLOCATION:Room <1>\\, Berlin\\, Germany\r\n\
+        URL:javascript:alert(1)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let out = app
+        .import_schedule(
+            &orga,
+            "hostile.ics",
+            ics.as_bytes(),
+            &ImportOptions::default(),
+        )
+        .await
+        .unwrap();
+    let release = app.release(&orga, out.edition.as_str()).await.unwrap();
+    let guid = release.schedule.sessions[0].guid;
+    let server = TestServer::start(app).await;
+    let http = client();
+    let page = http
+        .get(server.url(&format!("/hostile2026/sessions/{guid}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("<script>alert"), "{page}");
+    assert!(
+        page.contains("&#60;script&#62;") || page.contains("&lt;script&gt;"),
+        "{page}"
+    );
+    assert!(!page.contains("<b>bold</b>"));
+    assert!(
+        !page.contains("href=\"javascript:"),
+        "unsafe links are dropped"
+    );
+    assert!(page.contains("Monday 1 June"), "venue-local day");
+    assert!(page.contains("10:00–10:30"), "venue-local time (CEST)");
+
+    let grid = http
+        .get(server.url("/hostile2026/schedule/2026-06-01/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        grid.contains("Room &lt;1&gt;") || grid.contains("Room &#60;1&#62;"),
+        "{grid}"
+    );
+    let search = http
+        .get(server.url("/hostile2026/search?q=%3Cscript%3E"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        search.contains("1 sessions match") && !search.contains("<script>"),
+        "{search}"
+    );
+    server.stop().await;
+}

@@ -1,0 +1,23 @@
+//! One test binary for the store contract, the import flow and the HTTP surface.
+
+/// Runs each listed `async fn(TestDb)` once on SQLite and once on PostgreSQL.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name(hallway_testkit::TestDb::sqlite()).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name(hallway_testkit::TestDb::postgres().await).await
+                }
+            }
+        )*
+    };
+}
+
+mod contract;
+mod http;
+mod import;
