@@ -157,18 +157,6 @@ pub(crate) fn placeholders(from: usize, n: usize) -> String {
         .join(", ")
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h/db"),
-            "postgres://u:***@h/db"
-        );
-        assert_eq!(super::redact("sqlite://hallway.db"), "sqlite://hallway.db");
-    }
-}
-
 impl Store {
     /// Runs one statement outside a transaction (CREATE / DROP DATABASE in test set-up).
     pub async fn execute_admin(&self, sql: &str) -> Result<()> {
@@ -178,5 +166,17 @@ impl Store {
                 .await?;
             Ok(())
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("sqlite://hallway.db"), "sqlite://hallway.db");
     }
 }

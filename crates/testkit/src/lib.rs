@@ -2,7 +2,7 @@
 //! the real schedules as fixtures.
 //!
 //! PostgreSQL tests connect to `HALLWAY_TEST_POSTGRES_URL` (default
-//! `postgres://postgres@127.0.0.1:5432/postgres`) and fail, never skip, when it cannot be reached.
+//! `postgres://postgres:postgres@127.0.0.1:5432/postgres`) and fail, never skip, when it cannot be reached.
 
 use hallway_app::App;
 use hallway_web::{AppState, router};
@@ -25,7 +25,7 @@ pub fn kubecon(date: &str) -> Vec<u8> {
 
 pub fn postgres_admin_url() -> String {
     std::env::var("HALLWAY_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
+        .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".to_owned())
 }
 
 /// A database that exists for one test only.
