@@ -48,6 +48,8 @@ for entry in "${paths[@]}"; do
   mkdir -p "$(dirname "$file")"
   curl -sf "$base$path" -o "$file"
 done
+# nginx's workers run as an unprivileged user: they must be able to read the files.
+chmod -R a+rX "$work"
 cat >"$work/nginx.conf" <<CONF
 worker_processes auto;
 pid $work/nginx.pid;
@@ -70,9 +72,22 @@ CONF
 nginx -c "$work/nginx.conf" -p "$work"
 for _ in $(seq 1 50); do curl -sf "http://127.0.0.1:$nginx_port${paths[0]%%|*}" >/dev/null && break; sleep 0.1; done
 
+# Both servers must answer 200 with the same bytes, or the comparison means nothing.
+for entry in "${paths[@]}"; do
+  path=${entry%%|*}
+  a=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "$base$path")
+  b=$(curl -s -o /dev/null -w '%{http_code} %{size_download}' "http://127.0.0.1:$nginx_port$path")
+  [ "$a" = "$b" ] && [ "${a%% *}" = 200 ] || { echo "$path: hallway '$a' vs nginx '$b'"; exit 1; }
+done
+
 measure() { # url -> "rps p99_ms"
   local out
   out=$(wrk -t2 -c"$connections" -d"$duration" --latency "$1")
+  if grep -qE 'Non-2xx|Socket errors' <<<"$out"; then
+    echo "wrk saw errors for $1:" >&2
+    echo "$out" >&2
+    exit 1
+  fi
   local rps p99
   rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
