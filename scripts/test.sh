@@ -30,6 +30,11 @@ if [ -z "${HALLWAY_TEST_POSTGRES_URL:-}" ]; then
   fi
 fi
 
+# Debian's Chromium and playwright-core for the browser tests (never a downloaded browser).
+command -v chromium >/dev/null || apt_install chromium
+command -v npm >/dev/null || apt_install nodejs npm
+npm ci --prefix tests/browser --no-audit --no-fund --silent
+
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 if cargo nextest --version >/dev/null 2>&1; then

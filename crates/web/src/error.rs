@@ -2,7 +2,6 @@
 //! detail and logs the whole cause chain.
 
 use crate::render::ErrorPage;
-use crate::views::CSS_PATH;
 use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
@@ -67,7 +66,6 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, heading, message) = self.parts();
         let page = ErrorPage {
-            css: CSS_PATH,
             nav: None,
             heading: heading.to_owned(),
             message,

@@ -1,6 +1,7 @@
 //! The web layer: thin axum handlers over the app, HTML by typed templates, JSON under /api/v1.
 
 pub mod api;
+mod assets;
 mod error;
 mod page;
 mod pages;

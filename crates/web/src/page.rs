@@ -5,12 +5,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use std::hash::{Hash, Hasher};
 use std::io::Write;
 
 pub const HTML: &str = "text/html; charset=utf-8";
 pub const JSON: &str = "application/json";
 pub const CSS: &str = "text/css; charset=utf-8";
+pub const SVG: &str = "image/svg+xml";
 
 #[derive(Debug, Clone)]
 pub struct Page {
@@ -29,16 +29,17 @@ fn gzip(body: &[u8]) -> Option<Bytes> {
     (out.len() < body.len()).then(|| Bytes::from(out))
 }
 
-fn hash(body: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut h);
-    h.finish()
+/// FNV-1a: the same bytes give the same ETag in every process and every build, so replicas agree.
+pub fn fingerprint(body: &[u8]) -> u64 {
+    body.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 impl Page {
     pub fn new(content_type: &'static str, body: impl Into<Bytes>) -> Self {
         let body: Bytes = body.into();
-        let h = hash(&body);
+        let h = fingerprint(&body);
         let etag = |suffix: &str| {
             HeaderValue::from_str(&format!("\"{h:016x}{suffix}\"")).expect("hex is a valid header")
         };

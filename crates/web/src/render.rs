@@ -3,8 +3,7 @@
 use crate::api;
 use crate::page::{HTML, JSON, Page};
 use crate::views::{
-    CSS_PATH, ChangeLine, DayGroup, SessionItem, change_line, day_label, group_by_day, short_day,
-    time_range,
+    ChangeLine, DayGroup, SessionItem, change_line, day_label, group_by_day, short_day, time_range,
 };
 use askama::Template;
 use hallway_domain::{EventKind, Release, ReleaseNote, Schedule, SessionType};
@@ -52,7 +51,6 @@ pub struct DayLink {
 #[derive(Template)]
 #[template(path = "index.html")]
 struct IndexPage {
-    css: &'static str,
     nav: Option<Nav>,
     editions: Vec<IndexEntry>,
 }
@@ -68,7 +66,6 @@ pub struct IndexEntry {
 #[derive(Template)]
 #[template(path = "edition.html")]
 struct EditionPage {
-    css: &'static str,
     nav: Option<Nav>,
     slug: String,
     name: String,
@@ -106,7 +103,6 @@ struct TrackCount {
 #[derive(Template)]
 #[template(path = "list.html")]
 pub struct ListPage {
-    css: &'static str,
     nav: Option<Nav>,
     slug: String,
     edition_name: String,
@@ -123,7 +119,6 @@ pub struct ListPage {
 #[derive(Template)]
 #[template(path = "grid.html")]
 struct GridPage {
-    css: &'static str,
     nav: Option<Nav>,
     slug: String,
     edition_name: String,
@@ -158,7 +153,6 @@ struct GridCell {
 #[derive(Template)]
 #[template(path = "session.html")]
 struct SessionPage {
-    css: &'static str,
     nav: Option<Nav>,
     slug: String,
     edition_name: String,
@@ -192,7 +186,6 @@ struct PersonLine {
 #[derive(Template)]
 #[template(path = "speaker.html")]
 struct SpeakerPage {
-    css: &'static str,
     nav: Option<Nav>,
     edition_name: String,
     name: String,
@@ -205,7 +198,6 @@ struct SpeakerPage {
 #[derive(Template)]
 #[template(path = "speakers.html")]
 struct SpeakersPage {
-    css: &'static str,
     nav: Option<Nav>,
     slug: String,
     edition_name: String,
@@ -215,7 +207,6 @@ struct SpeakersPage {
 #[derive(Template)]
 #[template(path = "changelog.html")]
 struct ChangelogPage {
-    css: &'static str,
     nav: Option<Nav>,
     edition_name: String,
     releases: Vec<ReleaseEntry>,
@@ -232,7 +223,6 @@ struct ReleaseEntry {
 #[derive(Template)]
 #[template(path = "search.html")]
 pub struct SearchPage {
-    css: &'static str,
     nav: Option<Nav>,
     edition_name: String,
     query: String,
@@ -243,7 +233,6 @@ pub struct SearchPage {
 #[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
-    pub css: &'static str,
     pub nav: Option<Nav>,
     pub heading: String,
     pub message: String,
@@ -398,7 +387,6 @@ impl EditionData {
             .filter(|t| s.sessions.iter().any(|x| x.session_type == *t))
             .collect();
         ListPage {
-            css: CSS_PATH,
             nav: self.nav(""),
             edition_name: s.edition.name.clone(),
             heading: match day {
@@ -464,7 +452,6 @@ impl EditionData {
         hits.sort_by_key(|(in_title, _)| !*in_title);
         let truncated = hits.len() > LIMIT;
         SearchPage {
-            css: CSS_PATH,
             nav: self.nav(query),
             edition_name: self.schedule.edition.name.clone(),
             query: query.to_owned(),
@@ -522,7 +509,6 @@ pub fn edition_pages(
         }
     }
     let home = EditionPage {
-        css: CSS_PATH,
         nav: data.nav(""),
         slug: slug.clone(),
         name: e.name.clone(),
@@ -574,7 +560,6 @@ pub fn edition_pages(
     let tz_name = |t: jiff::Timestamp| s.local(t).strftime("%Z").to_string();
     for x in &s.sessions {
         let page = SessionPage {
-            css: CSS_PATH,
             nav: data.nav(""),
             slug: slug.clone(),
             edition_name: e.name.clone(),
@@ -639,7 +624,6 @@ pub fn edition_pages(
             .map(|(item, _)| item.clone())
             .collect();
         let page = SpeakerPage {
-            css: CSS_PATH,
             nav: data.nav(""),
             edition_name: e.name.clone(),
             name: sp.name.clone(),
@@ -664,7 +648,6 @@ pub fn edition_pages(
     pages.push((
         format!("/{slug}/speakers/"),
         html(&SpeakersPage {
-            css: CSS_PATH,
             nav: data.nav(""),
             slug: slug.clone(),
             edition_name: e.name.clone(),
@@ -699,7 +682,6 @@ pub fn edition_pages(
     pages.push((
         format!("/{slug}/changelog"),
         html(&ChangelogPage {
-            css: CSS_PATH,
             nav: data.nav(""),
             edition_name: e.name.clone(),
             releases,
@@ -830,7 +812,6 @@ fn grid_page(data: &EditionData, day: Date) -> GridPage {
         })
         .collect();
     GridPage {
-        css: CSS_PATH,
         nav: data.nav(""),
         slug: s.edition.slug.to_string(),
         edition_name: s.edition.name.clone(),
@@ -876,7 +857,6 @@ pub fn index_pages(editions: &[&EditionData]) -> Vec<(String, Page)> {
         (
             "/".to_owned(),
             html(&IndexPage {
-                css: CSS_PATH,
                 nav: None,
                 editions: entries,
             }),

@@ -1,9 +1,8 @@
 //! The public site in memory: every page of every released edition, rendered once per release.
 //! Requests for released data never touch the database.
 
-use crate::page::{CSS, JSON, Page};
+use crate::page::{JSON, Page};
 use crate::render::{EditionData, edition_pages, index_pages};
-use crate::views::CSS_PATH;
 use hallway_app::{App, AppError};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -29,16 +28,12 @@ impl Default for Site {
 }
 
 fn fixed_pages() -> Vec<(String, Page)> {
-    vec![
-        (
-            CSS_PATH.to_owned(),
-            Page::new(CSS, include_str!("../static/hallway.css")).immutable(),
-        ),
-        (
-            "/api/v1/openapi.json".to_owned(),
-            Page::new(JSON, crate::api::openapi_json()),
-        ),
-    ]
+    let mut pages = crate::assets::pages();
+    pages.push((
+        "/api/v1/openapi.json".to_owned(),
+        Page::new(JSON, crate::api::openapi_json()),
+    ));
+    pages
 }
 
 impl Site {

@@ -4,8 +4,6 @@ use hallway_domain::{Change, Schedule, Session, Slot};
 use jiff::Zoned;
 use jiff::civil::Date;
 
-pub const CSS_PATH: &str = "/static/hallway.css";
-
 /// A session as lists show it.
 #[derive(Debug, Clone)]
 pub struct SessionItem {

@@ -73,6 +73,30 @@ async fn anonymous_visitors_on_every_route() {
     let server = TestServer::start(app).await;
     let http = client();
     let e = &edition;
+    // Assets live at URLs that carry a hash of their bytes; the pages link them.
+    let home = http
+        .get(server.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let linked = |rel: &str| {
+        let pattern = format!("<link rel=\"{rel}\" href=\"");
+        let at = home.find(&pattern).expect(rel) + pattern.len();
+        home[at..at + home[at..].find('"').unwrap()].to_owned()
+    };
+    let (css, icon) = (linked("stylesheet"), linked("icon"));
+    assert!(
+        css.starts_with("/static/hallway.") && css.ends_with(".css"),
+        "{css}"
+    );
+    let asset = http.get(server.url(&css)).send().await.unwrap();
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
     let routes: Vec<(String, StatusCode, &str)> = vec![
         ("/".into(), StatusCode::OK, "text/html"),
         ("/healthz".into(), StatusCode::OK, "text/plain"),
@@ -144,7 +168,13 @@ async fn anonymous_visitors_on_every_route() {
             StatusCode::NOT_FOUND,
             "text/html",
         ),
-        ("/static/hallway.css".into(), StatusCode::OK, "text/css"),
+        (css.clone(), StatusCode::OK, "text/css"),
+        (icon.clone(), StatusCode::OK, "image/svg+xml"),
+        (
+            "/static/hallway.css".into(),
+            StatusCode::NOT_FOUND,
+            "text/html",
+        ),
         (
             "/api/v1/openapi.json".into(),
             StatusCode::OK,

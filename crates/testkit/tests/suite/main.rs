@@ -18,6 +18,7 @@ macro_rules! on_both_backends {
     };
 }
 
+mod browser;
 mod contract;
 mod http;
 mod import;

@@ -1,0 +1,36 @@
+//! Static assets, served from memory at URLs that carry a hash of their bytes: browsers may keep
+//! them for a year, and a changed file gets a new URL.
+
+use crate::page::{CSS, Page, SVG, fingerprint};
+use std::sync::LazyLock;
+
+const STYLESHEET: &str = include_str!("../static/hallway.css");
+const ICON: &str = include_str!("../static/hallway.svg");
+
+fn hashed(name: &str, ext: &str, bytes: &str) -> String {
+    format!(
+        "/static/{name}.{:08x}.{ext}",
+        fingerprint(bytes.as_bytes()) as u32
+    )
+}
+
+static CSS_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "css", STYLESHEET));
+static ICON_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "svg", ICON));
+
+pub fn css_href() -> &'static str {
+    &CSS_HREF
+}
+
+pub fn icon_href() -> &'static str {
+    &ICON_HREF
+}
+
+pub fn pages() -> Vec<(String, Page)> {
+    vec![
+        (
+            css_href().to_owned(),
+            Page::new(CSS, STYLESHEET).immutable(),
+        ),
+        (icon_href().to_owned(), Page::new(SVG, ICON).immutable()),
+    ]
+}
