@@ -30,6 +30,20 @@ if [ -z "${HALLWAY_TEST_POSTGRES_URL:-}" ]; then
   fi
 fi
 
+# The official validators the export tests run: xmllint with the c3voc XSD; Python's jsonschema
+# (format checks on), icalendar and vobject, pinned in a virtual environment.
+command -v xmllint >/dev/null || apt_install libxml2-utils
+if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
+  apt_install python3-venv
+fi
+venv=tests/validate/.venv
+if ! "$venv/bin/python" -c 'import jsonschema, icalendar, vobject' 2>/dev/null \
+  || ! cmp -s tests/validate/requirements.txt "$venv/requirements.txt"; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/validate/requirements.txt
+  cp tests/validate/requirements.txt "$venv/requirements.txt"
+fi
+
 # Debian's Chromium and playwright-core for the browser tests (never a downloaded browser).
 command -v chromium >/dev/null || apt_install chromium
 command -v npm >/dev/null || apt_install nodejs npm

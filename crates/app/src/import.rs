@@ -2,41 +2,11 @@
 
 use crate::{App, AppError, OrgaCtx, Result};
 use hallway_domain::{ChangeSet, Schedule, Slug};
-use hallway_formats::{FormatError, ImportOptions, Warning, sched};
-use hallway_store::{ScheduleStore, StoreError};
+use hallway_formats::{ErrorKind, Format, FormatError, ImportOptions, Warning};
+use hallway_store::{EditionStore, ScheduleStore, StoreError};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImportFormat {
-    /// iCalendar, with Sched's conventions when the producer is Sched.
-    Ical,
-}
-
-impl ImportFormat {
-    /// Tells the format from the file's first bytes.
-    pub fn detect(bytes: &[u8]) -> Result<Self, FormatError> {
-        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]);
-        let head = head.trim_start_matches('\u{feff}').trim_start();
-        if head.is_empty() {
-            Err(FormatError::whole("the file is empty"))
-        } else if head.to_ascii_uppercase().starts_with("BEGIN:VCALENDAR") {
-            Ok(Self::Ical)
-        } else {
-            let first: String = head
-                .lines()
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .take(40)
-                .collect();
-            Err(FormatError::line(
-                1,
-                format!(
-                    "not a schedule format Hallway reads (iCalendar expected), found {first:?}"
-                ),
-            ))
-        }
-    }
-}
+/// The largest file an import reads: ten times FOSDEM's schedule is about 20 MB.
+pub const MAX_IMPORT_BYTES: u64 = 128 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ScheduleCounts {
@@ -59,10 +29,12 @@ impl ScheduleCounts {
     }
 }
 
+/// What an import did: the report the CLI prints and the API returns.
 #[derive(Debug, Clone)]
 pub struct ImportOutcome {
     pub edition: Slug,
     pub edition_name: String,
+    pub format: Format,
     pub counts: ScheduleCounts,
     /// False when the edition already existed: the import updated it.
     pub created: bool,
@@ -70,40 +42,88 @@ pub struct ImportOutcome {
     pub warnings: Vec<Warning>,
 }
 
+/// Refuses a file before reading it when it is larger than an import reads.
+pub fn check_import_size(file: &str, len: u64) -> Result<()> {
+    if len > MAX_IMPORT_BYTES {
+        return Err(AppError::BadFile {
+            file: file.to_owned(),
+            error: FormatError::whole(format!(
+                "the file is {:.1} MB; Hallway imports schedules of up to {} MB",
+                len as f64 / 1e6,
+                MAX_IMPORT_BYTES / (1024 * 1024)
+            ))
+            .kind(ErrorKind::Unsupported),
+        });
+    }
+    Ok(())
+}
+
 impl App {
-    /// Reads `bytes` (named `file` in errors) and makes it the edition's work in progress.
-    /// Re-importing a newer version of the same schedule updates sessions by GUID and reports
-    /// the change set. Nothing is stored unless the whole file is good.
+    /// Reads `bytes` (named `file` in errors) in `format` (detected when `None`) and makes it
+    /// the edition's work in progress. Re-importing a newer version of the same schedule
+    /// updates sessions by GUID, or by their source id when the format has no GUIDs, and
+    /// reports the change set. Nothing is stored unless the whole file is good.
     pub async fn import_schedule(
         &self,
         _orga: &OrgaCtx,
         file: &str,
         bytes: &[u8],
+        format: Option<Format>,
         opts: &ImportOptions,
     ) -> Result<ImportOutcome> {
         let bad = |error| AppError::BadFile {
             file: file.to_owned(),
             error,
         };
-        let imported = match ImportFormat::detect(bytes).map_err(bad)? {
-            ImportFormat::Ical => sched::read(bytes, opts).map_err(bad)?,
+        check_import_size(file, bytes.len() as u64)?;
+        let format = match format {
+            Some(f) => f,
+            None => Format::detect(bytes).map_err(bad)?,
         };
-        let schedule = imported.schedule;
-        let (previous, created) = match self.store.work_in_progress(&schedule.edition.slug).await {
-            Ok(s) => (Some(s), false),
-            Err(StoreError::NotFound(_)) => (None, true),
+        // A file that names no zone is read in its edition's, when the edition exists.
+        let mut opts = opts.clone();
+        opts.edition_zones.extend(
+            self.store
+                .editions()
+                .await?
+                .into_iter()
+                .map(|e| (e.slug, e.time_zone)),
+        );
+        let mut imported = hallway_formats::read(format, bytes, &opts).map_err(bad)?;
+        let previous = match self
+            .store
+            .work_in_progress(&imported.schedule.edition.slug)
+            .await
+        {
+            Ok(s) => Some(s),
+            Err(StoreError::NotFound(_)) => None,
             Err(e) => return Err(e.into()),
         };
         let changes = match &previous {
-            Some(old) => ChangeSet::between(old, &schedule),
+            Some(old) => {
+                imported.schedule.adopt_guids(old);
+                if !imported.named {
+                    let e = &mut imported.schedule.edition;
+                    e.name = old.edition.name.clone();
+                    if e.venue.is_empty() {
+                        e.venue = old.edition.venue.clone();
+                    }
+                    if let Some(main) = imported.schedule.events.first_mut() {
+                        main.name = old.edition.name.clone();
+                    }
+                }
+                ChangeSet::between(old, &imported.schedule)
+            }
             None => ChangeSet::default(),
         };
+        let schedule = imported.schedule;
         self.store.save_work_in_progress(&schedule).await?;
         Ok(ImportOutcome {
             edition: schedule.edition.slug.clone(),
             edition_name: schedule.edition.name.clone(),
+            format,
             counts: ScheduleCounts::of(&schedule),
-            created,
+            created: previous.is_none(),
             changes,
             warnings: imported.warnings,
         })
@@ -113,26 +133,5 @@ impl App {
     pub async fn work_in_progress(&self, _orga: &OrgaCtx, edition: &str) -> Result<Schedule> {
         let slug = crate::parse_slug(edition)?;
         Ok(self.store.work_in_progress(&slug).await?)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn detects_formats() {
-        assert_eq!(
-            ImportFormat::detect(b"\xEF\xBB\xBFBEGIN:VCALENDAR\r\n").unwrap(),
-            ImportFormat::Ical
-        );
-        assert!(
-            ImportFormat::detect(b"  \n")
-                .unwrap_err()
-                .to_string()
-                .contains("empty")
-        );
-        let err = ImportFormat::detect(b"<?xml version='1.0'?><schedule/>").unwrap_err();
-        assert_eq!(err.line, Some(1));
     }
 }

@@ -3,17 +3,18 @@
 
 mod crowd;
 mod error;
+mod export;
 mod import;
 mod permissions;
 mod release;
 
 pub use crowd::CrowdOutcome;
 pub use error::AppError;
-pub use import::{ImportFormat, ImportOutcome, ScheduleCounts};
+pub use import::{ImportOutcome, MAX_IMPORT_BYTES, ScheduleCounts, check_import_size};
 pub use permissions::OrgaCtx;
 
 pub use hallway_domain as domain;
-pub use hallway_formats::ImportOptions;
+pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions};
 pub use hallway_store::{Backend, Store};
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};

@@ -146,11 +146,7 @@ fn times(slots: &[Slot]) -> Vec<(Timestamp, Timestamp)> {
 fn room_names(schedule: &Schedule, slots: &[Slot]) -> Vec<String> {
     let mut rooms: Vec<String> = slots
         .iter()
-        .map(|s| {
-            schedule
-                .room(&s.room)
-                .map_or_else(|| s.room.to_string(), |r| r.name.clone())
-        })
+        .map(|s| schedule.room_name(s).unwrap_or_default().to_owned())
         .collect();
     rooms.sort();
     rooms
@@ -191,6 +187,7 @@ mod tests {
                 time_zone: "Europe/Amsterdam".into(),
                 start_date: date(2026, 3, 23),
                 end_date: date(2026, 3, 23),
+                day_change: jiff::civil::Time::midnight(),
             },
             events: vec![],
             rooms: vec![
@@ -221,18 +218,37 @@ mod tests {
             source_uid: Some(code.into()),
             event: e,
             title: title.into(),
+            subtitle: String::new(),
             abstract_text: String::new(),
+            description: String::new(),
+            language: None,
+            do_not_record: false,
             session_type: SessionType::Talk,
             track: None,
             speakers: vec![],
             duration_minutes: 30,
             url: None,
             slots: vec![Slot {
-                room: Slug::parse(room).unwrap(),
+                room: Some(Slug::parse(room).unwrap()),
                 start,
                 end: start + jiff::SignedDuration::from_mins(30),
             }],
         }
+    }
+
+    #[test]
+    fn sessions_without_their_own_guid_take_the_one_their_source_id_had() {
+        let old = schedule(vec![session("1", "A", "a", 0), session("2", "B", "a", 1)]);
+        let mut new = schedule(vec![session("x", "A", "a", 0), session("y", "B", "b", 1)]);
+        new.sessions[0].source_uid = Some("1".into());
+        new.sessions[1].source_uid = Some("3".into());
+        assert_eq!(new.adopt_guids(&old), 1);
+        assert_eq!(new.sessions[0].guid, old.sessions[0].guid);
+        assert_ne!(
+            new.sessions[1].guid, old.sessions[1].guid,
+            "no match, no adoption"
+        );
+        assert_eq!(ChangeSet::between(&old, &new).counts().added, 1);
     }
 
     #[test]

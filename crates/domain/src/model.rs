@@ -1,10 +1,11 @@
 //! The schedule of an edition: what a release freezes and what importers produce.
 
 use crate::ids::{Guid, Slug};
-use jiff::civil::Date;
+use jiff::civil::{Date, Time};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
@@ -18,6 +19,14 @@ pub struct Edition {
     pub time_zone: String,
     pub start_date: Date,
     pub end_date: Date,
+    /// Venue-local time at which one conference day ends and the next begins: a party at 01:00
+    /// belongs to the day before when the day changes at 04:00.
+    #[serde(default = "midnight")]
+    pub day_change: Time,
+}
+
+fn midnight() -> Time {
+    Time::midnight()
 }
 
 impl Edition {
@@ -29,6 +38,16 @@ impl Edition {
 
     pub fn days(&self) -> Vec<Date> {
         days_between(self.start_date, self.end_date)
+    }
+
+    /// The conference day an instant belongs to (see `day_change`).
+    pub fn day_of(&self, at: Timestamp) -> Date {
+        let local = at.to_zoned(self.tz()).datetime();
+        if local.time() < self.day_change {
+            local.date().yesterday().unwrap_or(local.date())
+        } else {
+            local.date()
+        }
     }
 }
 
@@ -207,10 +226,10 @@ impl FromStr for SessionType {
     }
 }
 
-/// A session placed in a room at a time; a session may run more than once.
+/// A session placed at a time, in a room once one is known; a session may run more than once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
-    pub room: Slug,
+    pub room: Option<Slug>,
     pub start: Timestamp,
     pub end: Timestamp,
 }
@@ -222,7 +241,19 @@ pub struct Session {
     pub source_uid: Option<String>,
     pub event: Slug,
     pub title: String,
+    #[serde(default)]
+    pub subtitle: String,
+    /// The short summary programs print (plain text, Markdown or HTML, as the source wrote it).
     pub abstract_text: String,
+    /// The longer description, where the source keeps one apart from the abstract.
+    #[serde(default)]
+    pub description: String,
+    /// Language of the session, as a code ("en") or a name, when the source says.
+    #[serde(default)]
+    pub language: Option<String>,
+    /// The speakers asked not to be recorded.
+    #[serde(default)]
+    pub do_not_record: bool,
     pub session_type: SessionType,
     pub track: Option<Slug>,
     /// Speaker slugs, in the order the program prints them.
@@ -248,6 +279,12 @@ impl Schedule {
         self.rooms.iter().find(|r| &r.slug == slug)
     }
 
+    /// The name of the room a slot is in, if it has one.
+    pub fn room_name<'a>(&'a self, slot: &'a Slot) -> Option<&'a str> {
+        let slug = slot.room.as_ref()?;
+        Some(self.room(slug).map_or(slug.as_str(), |r| r.name.as_str()))
+    }
+
     pub fn track(&self, slug: &Slug) -> Option<&Track> {
         self.tracks.iter().find(|t| &t.slug == slug)
     }
@@ -260,22 +297,53 @@ impl Schedule {
         self.events.iter().find(|e| &e.slug == slug)
     }
 
-    /// The venue-local date a slot belongs to: sessions past midnight stay on the day they started.
+    /// The conference day a slot belongs to: a session stays on the day it started, and one that
+    /// starts after midnight but before the day changes belongs to the day before.
     pub fn day_of(&self, slot: &Slot) -> Date {
-        slot.start.to_zoned(self.edition.tz()).date()
+        self.edition.day_of(slot.start)
     }
 
     pub fn local(&self, at: Timestamp) -> Zoned {
         at.to_zoned(self.edition.tz())
     }
 
+    /// Gives each session that matches no GUID of `previous` the GUID of the one session there
+    /// with the same source id, so that re-importing from a format without GUIDs (xCal) updates
+    /// sessions instead of duplicating them. Returns how many sessions took a GUID.
+    pub fn adopt_guids(&mut self, previous: &Schedule) -> usize {
+        let known: HashSet<Guid> = previous.sessions.iter().map(|s| s.guid).collect();
+        let mut taken: HashSet<Guid> = self.sessions.iter().map(|s| s.guid).collect();
+        let mut by_uid: HashMap<&str, Vec<Guid>> = HashMap::new();
+        for s in &previous.sessions {
+            if let Some(uid) = s.source_uid.as_deref() {
+                by_uid.entry(uid).or_default().push(s.guid);
+            }
+        }
+        let mut adopted = 0;
+        for s in &mut self.sessions {
+            if known.contains(&s.guid) {
+                continue;
+            }
+            let Some(uid) = s.source_uid.as_deref() else {
+                continue;
+            };
+            if let Some([guid]) = by_uid.get(uid).map(Vec::as_slice)
+                && taken.insert(*guid)
+            {
+                s.guid = *guid;
+                adopted += 1;
+            }
+        }
+        adopted
+    }
+
     /// Brings dates in line with the slots: edition and event days span their sessions.
     pub fn fit_dates_to_slots(&mut self) {
-        let tz = self.edition.tz();
+        let edition = self.edition.clone();
         let dates_of = |sessions: &mut dyn Iterator<Item = &Session>| {
             let mut range: Option<(Date, Date)> = None;
             for slot in sessions.flat_map(|s| s.slots.iter()) {
-                let start = slot.start.to_zoned(tz.clone()).date();
+                let start = edition.day_of(slot.start);
                 range = Some(match range {
                     None => (start, start),
                     Some((a, b)) => (a.min(start), b.max(start)),

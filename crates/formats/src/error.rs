@@ -1,8 +1,28 @@
 use std::fmt;
 
+/// What kind of problem made a file unreadable, for callers that act on it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Nothing in the file.
+    Empty,
+    /// Bytes that are not the text encoding the format requires.
+    Encoding,
+    /// Not well-formed for its format (XML, JSON, iCalendar content lines, CSV quoting).
+    Syntax,
+    /// The file stops in the middle of a structure.
+    Truncated,
+    /// Something every schedule of the format must have is missing.
+    Missing,
+    /// A value that cannot be right: an impossible date, a negative duration.
+    Invalid,
+    /// Not a schedule format Hallway reads, or larger than it accepts.
+    Unsupported,
+}
+
 /// A file that cannot be read as a schedule, with where it went wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub struct FormatError {
+    pub kind: ErrorKind,
     /// 1-based line in the file, when the problem has one.
     pub line: Option<usize>,
     /// The property, element or field at fault.
@@ -13,6 +33,7 @@ pub struct FormatError {
 impl FormatError {
     pub fn at(line: usize, field: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
+            kind: ErrorKind::Invalid,
             line: Some(line),
             field: Some(field.into()),
             message: message.into(),
@@ -21,18 +42,35 @@ impl FormatError {
 
     pub fn line(line: usize, message: impl Into<String>) -> Self {
         Self {
+            kind: ErrorKind::Invalid,
             line: Some(line),
             field: None,
             message: message.into(),
         }
     }
 
+    /// A problem with a field that has no line (JSON values, CSV columns).
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            kind: ErrorKind::Invalid,
+            line: None,
+            field: Some(field.into()),
+            message: message.into(),
+        }
+    }
+
     pub fn whole(message: impl Into<String>) -> Self {
         Self {
+            kind: ErrorKind::Invalid,
             line: None,
             field: None,
             message: message.into(),
         }
+    }
+
+    pub fn kind(mut self, kind: ErrorKind) -> Self {
+        self.kind = kind;
+        self
     }
 }
 

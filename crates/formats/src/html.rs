@@ -32,6 +32,76 @@ pub fn decode_entities(s: &str) -> String {
     out
 }
 
+/// Text for reading from a field that may hold HTML (FOSDEM's abstracts do): block elements
+/// become paragraph breaks, list items bullets, other tags go and entities are decoded. Text
+/// without tags passes through unchanged.
+pub fn to_plain_text(s: &str) -> String {
+    const BLOCKS: [&str; 12] = [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "blockquote",
+        "pre",
+    ];
+    let tag_name = |t: &str| {
+        t.trim_start_matches('/')
+            .split(|c: char| c.is_whitespace() || c == '/' || c == '>')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    let has_markup = s.match_indices('<').any(|(i, _)| {
+        let name = tag_name(&s[i + 1..]);
+        BLOCKS.contains(&name.as_str()) || matches!(name.as_str(), "a" | "em" | "strong" | "code")
+    });
+    if !has_markup {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        let Some(end) = rest[at..].find('>') else {
+            out.push_str(&rest[at..]);
+            rest = "";
+            break;
+        };
+        let tag = &rest[at + 1..at + end];
+        match tag_name(tag).as_str() {
+            "li" if !tag.starts_with('/') => out.push_str("\n• "),
+            "li" => {}
+            "br" => out.push('\n'),
+            name if BLOCKS.contains(&name) => out.push_str("\n\n"),
+            _ => {}
+        }
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    let decoded = decode_entities(&out);
+    // At most one blank line between paragraphs, none at the ends.
+    let mut text = String::with_capacity(decoded.len());
+    let mut newlines = 0;
+    for c in decoded.trim().chars() {
+        if c == '\n' {
+            newlines += 1;
+            if newlines <= 2 {
+                text.push(c);
+            }
+        } else {
+            newlines = 0;
+            text.push(c);
+        }
+    }
+    text
+}
+
 fn entity(name: &str) -> Option<char> {
     if let Some(num) = name.strip_prefix('#') {
         let code = match num.strip_prefix(['x', 'X']) {
@@ -77,6 +147,21 @@ fn entity(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::decode_entities;
+
+    #[test]
+    fn html_becomes_paragraphs() {
+        assert_eq!(
+            super::to_plain_text(
+                "<p>One &amp; two.</p>\n<p>Three <a href=\"x\">link</a>:</p><ul><li>a</li><li>b</li></ul>"
+            ),
+            "One & two.\n\nThree link:\n\n• a\n• b"
+        );
+        assert_eq!(super::to_plain_text("a < b and c > d"), "a < b and c > d");
+        assert_eq!(
+            super::to_plain_text("<script>x</script>"),
+            "<script>x</script>"
+        );
+    }
 
     #[test]
     fn decodes_named_and_numeric() {

@@ -2,15 +2,12 @@
 //! into SUMMARY, rooms in LOCATION followed by the venue's city and country, tracks in CATEGORIES,
 //! co-located events as categories of their own, UTC times with no VTIMEZONE.
 
-use crate::error::{FormatError, Warning};
+use crate::build::{self, Builder, Item, Person};
+use crate::error::{ErrorKind, FormatError};
 use crate::html::decode_entities;
 use crate::ical::{self, Component};
 use crate::{ImportOptions, Imported};
-use hallway_domain::{
-    Edition, Event, EventKind, Guid, Room, Schedule, Session, SessionType, Slot, Slug, Slugs,
-    Speaker, Track,
-};
-use jiff::tz::TimeZone;
+use hallway_domain::{Guid, SessionType, Slug};
 use std::collections::{HashMap, HashSet};
 
 /// A person as Sched prints them after the title: "Name, Role, Company".
@@ -21,9 +18,10 @@ pub struct Byline {
     pub affiliation: Option<String>,
 }
 
-/// Splits "Title - Name, Role, Company & Name, Company" into the title and its speakers.
+/// Splits "Title - Name, Role, Company & Name, Company" into the title and its speakers
+/// (Sched's calendars join people with " & ", its CSV exports with "; ").
 /// A summary whose tail does not read as people is all title.
-pub fn split_summary(summary: &str) -> (String, Vec<Byline>) {
+pub fn split_summary(summary: &str, between_people: &str) -> (String, Vec<Byline>) {
     let whole = || (summary.trim().to_owned(), Vec::new());
     let Some(at) = summary.rfind(" - ") else {
         return whole();
@@ -33,7 +31,7 @@ pub fn split_summary(summary: &str) -> (String, Vec<Byline>) {
         return whole();
     }
     let mut people: Vec<Byline> = Vec::new();
-    for part in tail.split(" & ") {
+    for part in tail.split(between_people) {
         let mut fields = part.split(',').map(str::trim);
         let name = fields.next().unwrap_or_default();
         if !looks_like_name(name) {
@@ -63,6 +61,16 @@ pub fn split_summary(summary: &str) -> (String, Vec<Byline>) {
     (title.to_owned(), people)
 }
 
+impl Byline {
+    pub fn person(self) -> Person {
+        Person {
+            role: self.role,
+            affiliation: self.affiliation,
+            ..Person::named(&self.name)
+        }
+    }
+}
+
 fn looks_like_name(name: &str) -> bool {
     let words = name.split_whitespace().count();
     let starts_upper = name
@@ -72,28 +80,40 @@ fn looks_like_name(name: &str) -> bool {
     (1..=6).contains(&words) && starts_upper && !name.contains([':', '|', '?', '!', '"'])
 }
 
-/// Reads an iCalendar file (any producer; Sched's conventions when it is Sched's).
+/// Reads an iCalendar file (any producer; Sched's and frab's conventions when it is theirs).
 pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError> {
     let cal = ical::parse(bytes)?;
-    let mut warnings = Vec::new();
     let events: Vec<&Component> = cal.children("VEVENT").collect();
     if events.is_empty() {
-        return Err(FormatError::whole("the calendar has no VEVENT"));
+        return Err(FormatError::whole("the calendar has no VEVENT").kind(ErrorKind::Missing));
     }
     let prodid = cal.get("PRODID").map(|p| p.text()).unwrap_or_default();
     let is_sched = prodid.contains("Sched.com");
+    // frab's calendars pack speakers into SUMMARY as "Title - Name, Name" and put the GUID in UID.
+    let is_frab = events
+        .iter()
+        .filter_map(|e| e.get("UID"))
+        .any(|u| u.value.contains("@frab"));
 
     let cal_name = cal
         .get("X-WR-CALNAME")
         .map(|p| p.text())
         .filter(|s| !s.trim().is_empty());
-    let name = sched_name(&prodid)
-        .or_else(|| cal_name.clone())
-        .ok_or_else(|| FormatError::whole("the calendar has no name (PRODID or X-WR-CALNAME)"))?;
-    let slug = cal_name
-        .as_deref()
-        .and_then(|n| Slug::parse(n.trim()).ok())
-        .unwrap_or_else(|| Slug::from_name(&name, "edition"));
+    let conference_name = sched_name(&prodid);
+    let name = conference_name.clone().or_else(|| cal_name.clone());
+    let slug = match (&opts.edition, &name) {
+        (Some(e), _) => e.clone(),
+        (None, Some(name)) => cal_name
+            .as_deref()
+            .and_then(|n| Slug::parse(n.trim()).ok())
+            .unwrap_or_else(|| Slug::from_name(name, "edition")),
+        (None, None) => {
+            return Err(FormatError::whole(
+                "the calendar has no name (PRODID or X-WR-CALNAME): give its edition (e.g. --edition 33c3)",
+            )
+            .kind(ErrorKind::Missing));
+        }
+    };
 
     let locations: Vec<String> = events
         .iter()
@@ -101,48 +121,42 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
         .map(|p| p.text())
         .collect();
     let venue_suffix = common_suffix(&locations);
-    let time_zone = venue_zone(&cal, venue_suffix.as_deref(), opts)?;
-    let tz = TimeZone::get(&time_zone)
-        .map_err(|_| FormatError::whole(format!("unknown time zone {time_zone:?}")))?;
     let declared_zones: HashSet<String> = cal
         .children("VTIMEZONE")
         .filter_map(|z| z.get("TZID"))
         .map(|p| p.value.trim().to_owned())
         .collect();
+    let stated = cal
+        .get("X-WR-TIMEZONE")
+        .map(|p| p.text().trim().to_owned())
+        .filter(|tz| !matches!(tz.as_str(), "UTC" | "GMT" | "Etc/UTC" | ""))
+        .or_else(|| {
+            cal.children("VTIMEZONE")
+                .filter_map(|z| z.get("TZID"))
+                .map(|p| p.value.trim().trim_start_matches('/').to_owned())
+                .next()
+        });
+    let city = venue_suffix
+        .as_deref()
+        .and_then(|v| v.split(',').next())
+        .map(str::trim);
+    let zone = build::venue_zone(stated.as_deref(), opts, &slug, || {
+        city.and_then(build::zone_of_city)
+            .map(|tz| (tz, "the zone of the venue's city".to_owned()))
+    })?;
+    let mut b = Builder::new(
+        slug,
+        name.as_deref(),
+        venue_suffix.as_deref().unwrap_or_default(),
+        zone,
+    );
+    if conference_name.is_none() {
+        b.name_is_label();
+    }
+    let tz = b.tz();
 
-    let main_event = Event {
-        slug: Slug::from_name(&name, "main"),
-        name: name.clone(),
-        kind: EventKind::Main,
-        start_date: jiff::civil::date(2000, 1, 1),
-        end_date: jiff::civil::date(2000, 1, 1),
-    };
-    let mut event_slugs = Slugs::default();
-    event_slugs.reserve(&main_event.slug);
-    let mut schedule = Schedule {
-        edition: Edition {
-            slug: slug.clone(),
-            name,
-            venue: venue_suffix.clone().unwrap_or_default(),
-            time_zone,
-            start_date: main_event.start_date,
-            end_date: main_event.end_date,
-        },
-        events: vec![main_event.clone()],
-        rooms: Vec::new(),
-        tracks: Vec::new(),
-        speakers: Vec::new(),
-        sessions: Vec::new(),
-    };
-    let mut rooms: HashMap<String, Slug> = HashMap::new();
-    let mut room_slugs = Slugs::default();
-    let mut tracks: HashMap<String, Slug> = HashMap::new();
-    let mut track_slugs = Slugs::default();
-    let mut speakers: HashMap<String, Slug> = HashMap::new();
-    let mut speaker_slugs = Slugs::default();
     let mut seen_uids: HashSet<String> = HashSet::new();
     let mut warned_zones: HashSet<String> = HashSet::new();
-
     for ev in events {
         let uid = match ev
             .get("UID")
@@ -151,61 +165,49 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
         {
             Some(u) => u.trim().to_owned(),
             None => {
-                warnings.push(Warning {
-                    line: Some(ev.line),
-                    message: "VEVENT without UID: skipped".into(),
-                });
+                b.warn(Some(ev.line), "VEVENT without UID: skipped");
                 continue;
             }
         };
         if !seen_uids.insert(uid.clone()) {
-            warnings.push(Warning {
-                line: Some(ev.line),
-                message: format!("duplicate UID {uid}: the later VEVENT is skipped"),
-            });
+            b.warn(
+                Some(ev.line),
+                format!("duplicate UID {uid}: the later VEVENT is skipped"),
+            );
             continue;
         }
-        let start_prop = ev
-            .get("DTSTART")
-            .ok_or_else(|| FormatError::at(ev.line, "DTSTART", "VEVENT without DTSTART"))?;
+        let start_prop = ev.get("DTSTART").ok_or_else(|| {
+            FormatError::at(ev.line, "DTSTART", "VEVENT without DTSTART").kind(ErrorKind::Missing)
+        })?;
         for p in [Some(start_prop), ev.get("DTEND")].into_iter().flatten() {
             if let Some(id) = p.param("TZID")
                 && !declared_zones.contains(id)
                 && warned_zones.insert(id.to_owned())
             {
-                warnings.push(Warning {
-                    line: Some(p.line),
-                    message: format!(
-                        "TZID {id} has no VTIMEZONE: read as the IANA zone of that name"
-                    ),
-                });
+                b.warn(
+                    Some(p.line),
+                    format!("TZID {id} has no VTIMEZONE: read as the IANA zone of that name"),
+                );
             }
         }
         let (start, unknown) = ical::instant(start_prop, &tz)?;
         if unknown {
-            warnings.push(Warning {
-                line: Some(start_prop.line),
-                message: "unknown TZID: read in the venue's zone".into(),
-            });
+            b.warn(
+                Some(start_prop.line),
+                "unknown TZID: read in the venue's zone",
+            );
         }
         let end = match (ev.get("DTEND"), ev.get("DURATION")) {
             (Some(p), _) => ical::instant(p, &tz)?.0,
             (None, Some(p)) => {
-                let span: jiff::Span = p.value.trim().parse().map_err(|e| {
+                let bad = |e: &dyn std::fmt::Display| {
                     FormatError::at(p.line, "DURATION", format!("invalid duration: {e}"))
-                })?;
-                start
-                    .checked_add(
-                        span.to_duration(jiff::SpanRelativeTo::days_are_24_hours())
-                            .map_err(|e| {
-                                FormatError::at(
-                                    p.line,
-                                    "DURATION",
-                                    format!("invalid duration: {e}"),
-                                )
-                            })?,
-                    )
-                    .map_err(|e| FormatError::at(p.line, "DURATION", e.to_string()))?
+                };
+                let span: jiff::Span = p.value.trim().parse().map_err(|e| bad(&e))?;
+                let d = span
+                    .to_duration(jiff::SpanRelativeTo::days_are_24_hours())
+                    .map_err(|e| bad(&e))?;
+                start.checked_add(d).map_err(|e| bad(&e))?
             }
             (None, None) => start,
         };
@@ -226,132 +228,96 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             .flat_map(|p| ical::text_list(&p.value))
             .map(|c| decode_entities(&c))
             .collect();
-        let (title, people) = if is_sched {
-            split_summary(&summary)
+        let (title, persons) = if is_sched {
+            let (title, people) = split_summary(&summary, " & ");
+            (title, people.into_iter().map(Byline::person).collect())
+        } else if is_frab {
+            split_frab_summary(&summary)
         } else {
-            (summary.trim().to_owned(), Vec::new())
+            let attendees = ev
+                .all("ATTENDEE")
+                .filter_map(|a| a.param("CN").map(str::to_owned))
+                .map(|n| Person::named(&n))
+                .collect();
+            (summary.trim().to_owned(), attendees)
         };
-        let title = if title.is_empty() {
-            "(untitled)".to_owned()
-        } else {
-            title
-        };
-
         let co_located = categories
             .iter()
             .any(|c| c.to_ascii_uppercase().contains("CO-LOCATED"));
-        let event_slug = if co_located {
-            let name = co_located_name(&title);
-            let slug = event_slugs.claim(Slug::from_name(&name, "event"));
-            schedule.events.push(Event {
-                slug: slug.clone(),
-                name,
-                kind: EventKind::CoLocated,
-                start_date: main_event.start_date,
-                end_date: main_event.end_date,
-            });
-            slug
-        } else {
-            main_event.slug.clone()
-        };
-
-        let mut slots = Vec::new();
-        if let Some(loc) = ev
+        let room = ev
             .get("LOCATION")
-            .map(|p| p.text())
+            .map(|p| decode_entities(&p.text()))
             .filter(|l| !l.trim().is_empty())
-        {
-            let (room_name, area) = room_of(&loc, venue_suffix.as_deref());
-            let slug = rooms
-                .entry(room_name.clone())
-                .or_insert_with(|| {
-                    let slug = room_slugs.claim(Slug::from_name(&room_name, "room"));
-                    schedule.rooms.push(Room {
-                        slug: slug.clone(),
-                        name: room_name.clone(),
-                        area,
-                        capacity: None,
-                    });
-                    slug
-                })
-                .clone();
-            slots.push(Slot {
-                room: slug,
-                start,
-                end,
-            });
-        } else {
-            warnings.push(Warning {
-                line: Some(ev.line),
-                message: format!(
-                    "{uid}: no LOCATION, so the session has no room and is left unscheduled"
-                ),
-            });
+            .map(|loc| room_of(&loc, venue_suffix.as_deref()));
+        if room.is_none() {
+            b.warn(
+                Some(ev.line),
+                format!("{uid}: no LOCATION, so the session has no room yet"),
+            );
         }
-
-        let track = categories.first().map(|c| {
-            tracks
-                .entry(c.clone())
-                .or_insert_with(|| {
-                    let slug = track_slugs.claim(Slug::from_name(c, "track"));
-                    schedule.tracks.push(Track {
-                        slug: slug.clone(),
-                        name: c.clone(),
-                    });
-                    slug
-                })
-                .clone()
-        });
-
-        let mut speaker_refs = Vec::new();
-        for p in people {
-            let key = p.name.to_lowercase();
-            let slug = speakers
-                .entry(key)
-                .or_insert_with(|| {
-                    let slug = speaker_slugs.claim(Slug::from_name(&p.name, "speaker"));
-                    schedule.speakers.push(Speaker {
-                        slug: slug.clone(),
-                        name: p.name.clone(),
-                        affiliation: p.affiliation.clone(),
-                        role: p.role.clone(),
-                        bio: String::new(),
-                    });
-                    slug
-                })
-                .clone();
-            if !speaker_refs.contains(&slug) {
-                speaker_refs.push(slug);
-            }
-        }
-
-        let duration_minutes =
-            u32::try_from(end.duration_since(start).as_secs() / 60).unwrap_or(u32::MAX);
-        schedule.sessions.push(Session {
-            guid: Guid::derive(&slug, &uid, 1),
-            source_uid: Some(uid),
-            event: event_slug,
-            session_type: session_type(&categories, &title, co_located),
+        // frab puts the GUID before the @ of the UID.
+        let guid = uid
+            .split('@')
+            .next()
+            .filter(|g| g.len() == 36)
+            .and_then(|g| Guid::parse(g).ok());
+        let url = ev
+            .get("URL")
+            .map(|p| p.value.trim().to_owned())
+            .filter(|u| !u.is_empty());
+        // frab's pages are `.../events/8412.html`: its id, which frab's other formats carry too.
+        let id = url
+            .as_deref()
+            .filter(|_| is_frab)
+            .and_then(|u| u.rsplit_once("/events/"))
+            .and_then(|(_, page)| page.strip_suffix(".html"))
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .map_or(uid, str::to_owned);
+        b.push(Item {
+            line: Some(ev.line),
+            guid,
+            id: Some(id),
+            session_type: Some(session_type(&categories, &title, co_located)),
+            event: co_located.then(|| co_located_name(&title)),
             title,
+            subtitle: String::new(),
             abstract_text: ev
                 .get("DESCRIPTION")
-                .map(|p| decode_entities(&p.text()).trim().to_owned())
+                .map(|p| decode_entities(&p.text()))
                 .unwrap_or_default(),
-            track,
-            speakers: speaker_refs,
-            duration_minutes,
-            url: ev
-                .get("URL")
-                .map(|p| p.value.trim().to_owned())
-                .filter(|u| !u.is_empty()),
-            slots,
-        });
+            description: String::new(),
+            language: None,
+            track: categories.first().cloned(),
+            room,
+            start: Some(start),
+            end: Some(end),
+            duration_minutes: None,
+            persons,
+            url,
+            do_not_record: false,
+            file_day: None,
+        })?;
     }
-    if schedule.sessions.is_empty() {
-        return Err(FormatError::whole("no usable VEVENT in the calendar"));
+    if b.session_count() == 0 {
+        return Err(FormatError::whole("no usable VEVENT in the calendar").kind(ErrorKind::Missing));
     }
-    schedule.fit_dates_to_slots();
-    Ok(Imported { schedule, warnings })
+    b.finish()
+}
+
+/// frab's "Title - Name, Name": names are what follows the last " - ".
+fn split_frab_summary(summary: &str) -> (String, Vec<Person>) {
+    match summary.rsplit_once(" - ") {
+        Some((title, names)) if !title.trim().is_empty() => (
+            title.trim().to_owned(),
+            names
+                .split(", ")
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .map(Person::named)
+                .collect(),
+        ),
+        _ => (summary.trim().to_owned(), Vec::new()),
+    }
 }
 
 /// "-//Sched.com KubeCon + CloudNativeCon Europe 2026//EN" names the conference.
@@ -395,55 +361,8 @@ fn room_of(location: &str, venue_suffix: Option<&str>) -> (String, Option<String
     }
 }
 
-/// The venue's zone: the calendar's own if it names one, else the caller's, else the zone named
-/// after the venue's city ("Amsterdam, Netherlands" is Europe/Amsterdam).
-fn venue_zone(
-    cal: &Component,
-    venue: Option<&str>,
-    opts: &ImportOptions,
-) -> Result<String, FormatError> {
-    if let Some(tz) = &opts.time_zone {
-        return TimeZone::get(tz)
-            .map(|_| tz.clone())
-            .map_err(|_| FormatError::whole(format!("unknown time zone {tz:?}")));
-    }
-    let declared = cal.get("X-WR-TIMEZONE").map(|p| p.text());
-    if let Some(tz) = declared.as_deref().map(str::trim)
-        && !matches!(tz, "UTC" | "GMT" | "Etc/UTC" | "")
-        && TimeZone::get(tz).is_ok()
-    {
-        return Ok(tz.to_owned());
-    }
-    if let Some(city) = venue.and_then(|v| v.split(',').next()).map(str::trim) {
-        let wanted = city.replace(' ', "_");
-        for name in jiff::tz::db().available() {
-            if name
-                .as_str()
-                .rsplit('/')
-                .next()
-                .is_some_and(|c| c.eq_ignore_ascii_case(&wanted))
-            {
-                return Ok(name.as_str().to_owned());
-            }
-        }
-    }
-    if let Some(tz) = cal
-        .children("VTIMEZONE")
-        .filter_map(|z| z.get("TZID"))
-        .next()
-    {
-        let id = tz.value.trim();
-        if TimeZone::get(id).is_ok() {
-            return Ok(id.to_owned());
-        }
-    }
-    Err(FormatError::whole(
-        "cannot tell the venue's time zone from the file: give it (e.g. --time-zone Europe/Amsterdam)",
-    ))
-}
-
 /// "[SOLD OUT] ArgoCon Hosted by CNCF - Full-Day Event | ALL ACCESS PASS REQUIRED" is "ArgoCon".
-fn co_located_name(title: &str) -> String {
+pub fn co_located_name(title: &str) -> String {
     let mut name = title.trim();
     if let Some(rest) = name.strip_prefix('[').and_then(|r| r.split_once(']')) {
         name = rest.1.trim();
@@ -462,7 +381,7 @@ fn co_located_name(title: &str) -> String {
     name.to_owned()
 }
 
-fn session_type(categories: &[String], title: &str, co_located: bool) -> SessionType {
+pub fn session_type(categories: &[String], title: &str, co_located: bool) -> SessionType {
     let cats = categories.join(" ").to_ascii_uppercase();
     let t = title.to_ascii_lowercase();
     let has = |w: &str| cats.contains(w);
@@ -528,6 +447,7 @@ mod tests {
     fn splits_sched_summaries() {
         let (t, p) = split_summary(
             "Keynote: Welcome + Opening Remarks - Jonathan Bryce, Executive Director, Cloud and Infrastructure, Linux Foundation & Chris Aniszczyk, CTO, Linux Foundation",
+            " & ",
         );
         assert_eq!(t, "Keynote: Welcome + Opening Remarks");
         assert_eq!(
@@ -541,14 +461,18 @@ mod tests {
                 by("Chris Aniszczyk", Some("CTO"), Some("Linux Foundation")),
             ]
         );
-        let (t, p) =
-            split_summary("k0s - CNCF Sandbox Distro Updates - Jussi Nummelin, Maintainer");
+        let (t, p) = split_summary(
+            "k0s - CNCF Sandbox Distro Updates - Jussi Nummelin, Maintainer",
+            " & ",
+        );
         assert_eq!(t, "k0s - CNCF Sandbox Distro Updates");
         assert_eq!(p, vec![by("Jussi Nummelin", None, Some("Maintainer"))]);
-        let (_, p) =
-            split_summary("Retroactive Sampling - Roman Khavronenko & Zhu Jiekun, VictoriaMetrics");
+        let (_, p) = split_summary(
+            "Retroactive Sampling - Roman Khavronenko & Zhu Jiekun, VictoriaMetrics",
+            " & ",
+        );
         assert_eq!(p[0], by("Roman Khavronenko", None, Some("VictoriaMetrics")));
-        let (_, p) = split_summary("A Curator’s Guide - Katherine Druckman");
+        let (_, p) = split_summary("A Curator’s Guide - Katherine Druckman", " & ");
         assert_eq!(p, vec![by("Katherine Druckman", None, None)]);
     }
 
@@ -559,7 +483,7 @@ mod tests {
             "Hands-On Workshop Hosted by Amazon Web Services - AM SESSION | SEPARATE REGISTRATION REQUIRED",
             "Keynote: Closing Remarks",
         ] {
-            assert_eq!(split_summary(s), (s.to_owned(), vec![]), "{s}");
+            assert_eq!(split_summary(s, " & "), (s.to_owned(), vec![]), "{s}");
         }
     }
 

@@ -13,6 +13,7 @@ const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 struct FileConfig {
     database: Option<String>,
     listen: Option<String>,
+    public_url: Option<String>,
 }
 
 pub struct Config {
@@ -20,6 +21,7 @@ pub struct Config {
     /// The database named in the file, if any (the demo starts afresh only without one).
     pub file_database: Option<String>,
     file_listen: Option<String>,
+    file_public_url: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -30,6 +32,7 @@ impl std::fmt::Debug for Config {
                 &hallway_app::redact_database_url(&self.database),
             )
             .field("listen", &self.file_listen)
+            .field("public_url", &self.file_public_url)
             .finish()
     }
 }
@@ -52,11 +55,24 @@ impl Config {
                 .unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
             file_database: from_file.database,
             file_listen: from_file.listen,
+            file_public_url: from_file.public_url,
         })
     }
 
     pub fn listen(&self, flag: Option<String>) -> String {
         flag.or_else(|| self.file_listen.clone())
             .unwrap_or_else(|| DEFAULT_LISTEN.to_owned())
+    }
+
+    /// The address people reach the site at, for links in exports and feeds; by default the
+    /// address the server listens on.
+    pub fn public_url(&self, flag: Option<String>, listen: &str) -> Result<String> {
+        let url = flag
+            .or_else(|| self.file_public_url.clone())
+            .unwrap_or_else(|| format!("http://{listen}"));
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            anyhow::bail!("public URL {url:?}: give an http:// or https:// address");
+        }
+        Ok(url.trim_end_matches('/').to_owned())
     }
 }

@@ -6,7 +6,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 use config::Config;
 use hallway_app::domain::crowd::CrowdShape;
-use hallway_app::{App, ImportOptions, ImportOutcome, OrgaCtx};
+use hallway_app::domain::{Guid, Slug};
+use hallway_app::{App, ExportFormat, Feed, Format, ImportOptions, ImportOutcome, OrgaCtx};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -26,9 +27,12 @@ struct Cli {
     /// Database URL: sqlite://FILE (default sqlite://hallway.db) or postgres://USER@HOST/DB.
     #[arg(long, global = true, env = "HALLWAY_DATABASE")]
     database: Option<String>,
-    /// TOML configuration file (database, listen).
+    /// TOML configuration file (database, listen, public_url).
     #[arg(long, global = true, env = "HALLWAY_CONFIG")]
     config: Option<PathBuf>,
+    /// The address people reach the site at, for links in exports (default http://LISTEN).
+    #[arg(long, global = true, env = "HALLWAY_PUBLIC_URL")]
+    public_url: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -57,12 +61,53 @@ enum Command {
     },
     /// Create or update the database schema.
     Migrate,
-    /// Import a published schedule (iCalendar, e.g. a Sched export) into its edition's work in progress.
+    /// Import a published schedule (frab XML or JSON, xCal, iCalendar, CSV) into its edition's
+    /// work in progress.
     Import {
         file: PathBuf,
+        /// ical, frab-xml, frab-json, xcal or csv; told from the file when left out.
+        #[arg(long)]
+        format: Option<Format>,
+        /// The edition to import into, instead of the one the file names (CSV files name none).
+        #[arg(long)]
+        edition: Option<String>,
         /// The venue's IANA time zone, when the file does not tell it.
         #[arg(long)]
         time_zone: Option<String>,
+    },
+    /// Write a released schedule (or the work in progress) as frab XML or JSON, iCalendar, CSV
+    /// or c3voc submissions.
+    Export {
+        /// The edition's slug; may be left out when there is only one edition.
+        #[arg(long)]
+        edition: Option<String>,
+        /// frab-xml, frab-json, ical, csv or submissions.
+        #[arg(long)]
+        format: ExportFormat,
+        /// A release's number (the newest by default).
+        #[arg(long, conflicts_with = "wip")]
+        release: Option<u32>,
+        /// The work-in-progress schedule instead of a release.
+        #[arg(long)]
+        wip: bool,
+        /// Write to FILE instead of standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// iCalendar only: the sessions of one track (its slug).
+        #[arg(long, group = "feed")]
+        track: Option<String>,
+        /// iCalendar only: the sessions in one room (its slug).
+        #[arg(long, group = "feed")]
+        room: Option<String>,
+        /// iCalendar only: one speaker's sessions (their slug).
+        #[arg(long, group = "feed")]
+        speaker: Option<String>,
+        /// iCalendar only: one co-located event's sessions (its slug).
+        #[arg(long, group = "feed")]
+        event: Option<String>,
+        /// iCalendar only: these sessions (GUIDs, comma-separated).
+        #[arg(long, group = "feed", value_delimiter = ',')]
+        sessions: Vec<String>,
     },
     /// Freeze an edition's work-in-progress schedule into its next public release.
     Release {
@@ -85,10 +130,11 @@ fn spinner(message: &str) -> ProgressBar {
 fn print_import(file: &str, out: &ImportOutcome) {
     let c = out.counts;
     println!(
-        "{} {} ({}) from {file}: {} sessions, {} speakers, {} rooms, {} tracks, {} events",
+        "{} {} ({}) from {file} ({}): {} sessions, {} speakers, {} rooms, {} tracks, {} events",
         if out.created { "Imported" } else { "Updated" },
         out.edition,
         out.edition_name,
+        out.format,
         c.sessions,
         c.speakers,
         c.rooms,
@@ -107,17 +153,22 @@ fn print_import(file: &str, out: &ImportOutcome) {
     }
 }
 
-async fn import(app: &App, path: &PathBuf, time_zone: Option<String>) -> Result<ImportOutcome> {
+async fn import(
+    app: &App,
+    path: &PathBuf,
+    format: Option<Format>,
+    opts: ImportOptions,
+) -> Result<ImportOutcome> {
     let name = path.display().to_string();
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("{name}: cannot read the file"))?
+        .len();
+    // A huge file is refused before it is read into memory.
+    hallway_app::check_import_size(&name, size)?;
     let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read the file"))?;
     let bar = spinner(&format!("Importing {name}"));
     let out = app
-        .import_schedule(
-            &OrgaCtx::operator(),
-            &name,
-            &bytes,
-            &ImportOptions { time_zone },
-        )
+        .import_schedule(&OrgaCtx::operator(), &name, &bytes, format, &opts)
         .await;
     bar.finish_and_clear();
     let out = out?;
@@ -162,7 +213,7 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-async fn serve(app: App, listen: &str, banner: Option<String>) -> Result<()> {
+async fn serve(app: App, listen: &str, public_url: String, banner: Option<String>) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -171,7 +222,7 @@ async fn serve(app: App, listen: &str, banner: Option<String>) -> Result<()> {
         Some(path) => println!("Hallway is serving http://{addr}{path}"),
         None => println!("Hallway is serving http://{addr}"),
     }
-    hallway_web::serve(listener, app, shutdown_signal()).await?;
+    hallway_web::serve(listener, app, public_url, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -210,7 +261,9 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { listen } => {
             let app = App::open(&config.database).await?;
-            serve(app, &config.listen(listen), None).await
+            let listen = config.listen(listen);
+            let public = config.public_url(cli.public_url, &listen)?;
+            serve(app, &listen, public, None).await
         }
         Command::Demo {
             listen,
@@ -233,6 +286,7 @@ async fn run(cli: Cli) -> Result<()> {
                     &orga,
                     "kccnceu2026-sched-2026-03-22.ics",
                     DEMO_SCHEDULE,
+                    Some(Format::Ical),
                     &ImportOptions::default(),
                 )
                 .await;
@@ -262,7 +316,9 @@ async fn run(cli: Cli) -> Result<()> {
             if no_serve {
                 return Ok(());
             }
-            serve(app, &config.listen(listen), Some(format!("/{edition}/"))).await
+            let listen = config.listen(listen);
+            let public = config.public_url(cli.public_url, &listen)?;
+            serve(app, &listen, public, Some(format!("/{edition}/"))).await
         }
         Command::Migrate => {
             let store = hallway_app::Store::connect(&config.database).await?;
@@ -280,9 +336,69 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Import { file, time_zone } => {
+        Command::Import {
+            file,
+            format,
+            edition,
+            time_zone,
+        } => {
             let app = App::open(&config.database).await?;
-            import(&app, &file, time_zone).await.map(|_| ())
+            let edition = edition
+                .map(|e| Slug::parse(&e))
+                .transpose()
+                .context("--edition")?;
+            let opts = ImportOptions {
+                time_zone,
+                edition,
+                ..ImportOptions::default()
+            };
+            import(&app, &file, format, opts).await.map(|_| ())
+        }
+        Command::Export {
+            edition,
+            format,
+            release,
+            wip,
+            output,
+            track,
+            room,
+            speaker,
+            event,
+            sessions,
+        } => {
+            let app = App::open(&config.database).await?;
+            let edition = only_edition(&app, edition).await?;
+            let slug = |s: String| Slug::parse(&s).map_err(anyhow::Error::from);
+            let feed = match (track, room, speaker, event) {
+                (Some(t), ..) => Feed::Track(slug(t)?),
+                (_, Some(r), ..) => Feed::Room(slug(r)?),
+                (_, _, Some(p), _) => Feed::Speaker(slug(p)?),
+                (.., Some(e)) => Feed::Event(slug(e)?),
+                _ if !sessions.is_empty() => Feed::Sessions(
+                    sessions
+                        .iter()
+                        .map(|g| Guid::parse(g.trim()).with_context(|| format!("--sessions: {g}")))
+                        .collect::<Result<_>>()?,
+                ),
+                _ => Feed::Edition,
+            };
+            let base = config.public_url(cli.public_url, &config.listen(None))?;
+            let text = if wip {
+                app.export_work_in_progress(&OrgaCtx::operator(), &edition, format, &feed, &base)
+                    .await?
+            } else {
+                app.export_release(&edition, release, format, &feed, &base)
+                    .await?
+            };
+            match output {
+                Some(path) => std::fs::write(&path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(text.as_bytes())?;
+                }
+            }
+            Ok(())
         }
         Command::Release { edition } => {
             let app = App::open(&config.database).await?;

@@ -97,6 +97,26 @@ async fn bad_files_fail_on_one_line_and_change_nothing() {
         (
             "schedule.xml",
             b"<?xml version=\"1.0\"?>\n<schedule/>\n".to_vec(),
+            "line 2, conference",
+        ),
+        (
+            "truncated.xml",
+            std::fs::read(data_dir().join("schedules/fosdem-2025.schedule.xml")).unwrap()
+                [..100_000]
+                .to_vec(),
+            "truncated",
+        ),
+        (
+            "impossible.json",
+            std::fs::read_to_string(data_dir().join("schedules/33c3/schedule.json"))
+                .unwrap()
+                .replacen("2016-12-27T11:00:00+01:00", "2016-13-27T11:00:00+01:00", 1)
+                .into_bytes(),
+            "schedule.conference.days[0]",
+        ),
+        (
+            "page.html",
+            b"<html><body>hi</body></html>".to_vec(),
             "line 1",
         ),
     ];
@@ -112,6 +132,22 @@ async fn bad_files_fail_on_one_line_and_change_nothing() {
         assert_eq!(err.lines().count(), 1, "{name}: one line, got {err:?}");
         assert!(err.contains(name) && err.contains(located), "{name}: {err}");
     }
+    // A 2 GB file (sparse: it takes no disk) is refused before it is read.
+    let huge = dir.path().join("huge.ics");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(2 * 1024 * 1024 * 1024)
+        .unwrap();
+    let out = hallway(
+        dir.path(),
+        &["--database", &db.url, "import", huge.to_str().unwrap()],
+    );
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("huge.ics") && err.contains("up to 128 MB"),
+        "{err}"
+    );
     let missing = hallway(
         dir.path(),
         &["--database", &db.url, "import", "no-such-file.ics"],
@@ -155,4 +191,107 @@ fn release_needs_an_edition() {
         "{}",
         text(&out)
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_every_format_from_a_release_and_the_work_in_progress() {
+    let db = TestDb::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url.as_str();
+    let fosdem = data_dir().join("schedules/fosdem-2025.schedule.xml");
+    let out = hallway(
+        dir.path(),
+        &["--database", url, "import", fosdem.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        text(&out).contains("(frab-xml): 943 sessions"),
+        "{}",
+        text(&out)
+    );
+
+    // Nothing is released yet: a release export says so, the work in progress exports.
+    let out = hallway(
+        dir.path(),
+        &["--database", url, "export", "--format", "frab-xml"],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("release"), "{}", text(&out));
+    let out = hallway(
+        dir.path(),
+        &["--database", url, "export", "--format", "frab-xml", "--wip"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("<version>work in progress</version>"));
+
+    let out = hallway(dir.path(), &["--database", url, "release"]);
+    assert!(out.status.success(), "{}", text(&out));
+    for (format, marker) in [
+        ("frab-xml", "<schedule>"),
+        ("frab-json", "\"schedule\""),
+        ("ical", "BEGIN:VCALENDAR"),
+        ("csv", "guid,id,title"),
+        ("submissions", "\"public_url\""),
+    ] {
+        let file = dir.path().join(format!("out.{format}"));
+        let out = hallway(
+            dir.path(),
+            &[
+                "--database",
+                url,
+                "--public-url",
+                "https://fosdem.example.org",
+                "export",
+                "--edition",
+                "fosdem-2025",
+                "--format",
+                format,
+                "--release",
+                "1",
+                "-o",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(out.status.success(), "{format}: {}", text(&out));
+        let written = std::fs::read_to_string(&file).unwrap();
+        assert!(written.contains(marker), "{format}");
+        if format != "csv" {
+            assert!(
+                written.contains("https://fosdem.example.org/fosdem-2025/"),
+                "{format}"
+            );
+        }
+    }
+    // A feed of one track, and refusals that name what was wrong.
+    let out = hallway(
+        dir.path(),
+        &[
+            "--database",
+            url,
+            "export",
+            "--format",
+            "ical",
+            "--track",
+            "rust",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let feed = String::from_utf8_lossy(&out.stdout);
+    assert!(feed.contains("X-WR-CALNAME:FOSDEM 2025 · Rust"), "{feed}");
+    assert!(feed.matches("BEGIN:VEVENT").count() > 10);
+    for (args, says) in [
+        (
+            vec!["--format", "ical", "--track", "no-such-track"],
+            "not found",
+        ),
+        (vec!["--format", "csv", "--track", "rust"], "only iCalendar"),
+        (vec!["--format", "pdf"], "unknown format"),
+        (vec!["--format", "ical", "--release", "7"], "release 7"),
+    ] {
+        let mut all = vec!["--database", url, "export"];
+        all.extend(args);
+        let out = hallway(dir.path(), &all);
+        assert!(!out.status.success());
+        assert!(text(&out).contains(says), "{says}: {}", text(&out));
+    }
 }

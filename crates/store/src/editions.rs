@@ -8,7 +8,7 @@ pub trait EditionStore {
     async fn edition(&self, slug: &Slug) -> Result<Edition>;
 }
 
-const COLUMNS: &str = "slug, name, venue, time_zone, start_date, end_date";
+const COLUMNS: &str = "slug, name, venue, time_zone, start_date, end_date, day_change";
 
 pub(crate) fn edition_from_row<R: Row>(row: &R) -> Result<Edition>
 where
@@ -23,6 +23,10 @@ where
         time_zone: row.try_get("time_zone")?,
         start_date: parse_date(&row.try_get::<String, _>("start_date")?)?,
         end_date: parse_date(&row.try_get::<String, _>("end_date")?)?,
+        day_change: row
+            .try_get::<String, _>("day_change")?
+            .parse()
+            .map_err(|e| StoreError::invalid(format!("stored day change: {e}")))?,
     })
 }
 

@@ -130,6 +130,11 @@ impl Store {
         migrate::run(self).await
     }
 
+    /// Brings the schema up to `version` only: how tests make a database of an older release.
+    pub async fn migrate_to(&self, version: i64) -> Result<Vec<i64>> {
+        migrate::run_to(self, version).await
+    }
+
     pub async fn close(&self) {
         on_pool!(self, |pool| pool.close().await)
     }

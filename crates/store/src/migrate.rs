@@ -3,11 +3,25 @@
 use crate::{Dialect, Result, Store, StoreError, on_pool};
 use sqlx::Row;
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../migrations/sqlite/0001_schedule.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../migrations/postgres/0001_schedule.sql"))];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/sqlite/0001_schedule.sql")),
+    (2, include_str!("../migrations/sqlite/0002_interchange.sql")),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../migrations/postgres/0001_schedule.sql")),
+    (
+        2,
+        include_str!("../migrations/postgres/0002_interchange.sql"),
+    ),
+];
 
 /// Applies what is missing and returns the versions applied now.
 pub(crate) async fn run(store: &Store) -> Result<Vec<i64>> {
+    run_to(store, i64::MAX).await
+}
+
+/// Applies what is missing up to `target` (tests start old databases this way).
+pub(crate) async fn run_to(store: &Store, target: i64) -> Result<Vec<i64>> {
     let (steps, lock) = match store {
         Store::Sqlite(_) => (SQLITE, None),
         // Replicas starting together queue on this lock instead of racing.
@@ -38,7 +52,7 @@ pub(crate) async fn run(store: &Store) -> Result<Vec<i64>> {
         }
         let mut applied = Vec::new();
         for &(version, sql) in steps {
-            if done.contains(&version) {
+            if done.contains(&version) || version > target {
                 continue;
             }
             sqlx::raw_sql(sql).execute(&mut *tx).await?;

@@ -37,7 +37,7 @@ impl ScheduleStore for Store {
         on_pool!(self, |pool| {
             let mut tx = pool.begin().await?;
             let row = sqlx::query(
-                "SELECT id, slug, name, venue, time_zone, start_date, end_date FROM editions WHERE slug = $1",
+                "SELECT id, slug, name, venue, time_zone, start_date, end_date, day_change FROM editions WHERE slug = $1",
             )
             .bind(edition.as_str())
             .fetch_optional(&mut *tx)
@@ -112,7 +112,8 @@ impl ScheduleStore for Store {
             let mut sessions = Vec::new();
             let mut index: HashMap<i64, usize> = HashMap::new();
             for r in sqlx::query(
-                "SELECT s.id, s.guid, s.source_uid, e.slug AS event, s.title, s.abstract, s.session_type,
+                "SELECT s.id, s.guid, s.source_uid, e.slug AS event, s.title, s.subtitle, s.abstract,
+                        s.description, s.language, s.do_not_record, s.session_type,
                         t.slug AS track, s.duration_minutes, s.url
                  FROM sessions s
                  JOIN events e ON e.id = s.event_id
@@ -131,7 +132,11 @@ impl ScheduleStore for Store {
                     source_uid: r.try_get("source_uid")?,
                     event: slug(r.try_get("event")?)?,
                     title: r.try_get("title")?,
+                    subtitle: r.try_get("subtitle")?,
                     abstract_text: r.try_get("abstract")?,
+                    description: r.try_get("description")?,
+                    language: r.try_get("language")?,
+                    do_not_record: r.try_get("do_not_record")?,
                     session_type: r
                         .try_get::<String, _>("session_type")?
                         .parse()
@@ -158,8 +163,9 @@ impl ScheduleStore for Store {
             }
             for r in sqlx::query(
                 "SELECT sl.session_id, r.slug, sl.starts_at, sl.ends_at FROM slots sl
-                 JOIN rooms r ON r.id = sl.room_id
-                 WHERE r.edition_id = $1 ORDER BY sl.session_id, sl.starts_at",
+                 JOIN sessions s ON s.id = sl.session_id
+                 LEFT JOIN rooms r ON r.id = sl.room_id
+                 WHERE s.edition_id = $1 ORDER BY sl.session_id, sl.starts_at, sl.id",
             )
             .bind(edition_id)
             .fetch_all(&mut *tx)
@@ -167,7 +173,10 @@ impl ScheduleStore for Store {
             {
                 if let Some(&i) = index.get(&r.try_get::<i64, _>("session_id")?) {
                     sessions[i].slots.push(Slot {
-                        room: slug(r.try_get("slug")?)?,
+                        room: r
+                            .try_get::<Option<String>, _>("slug")?
+                            .map(slug)
+                            .transpose()?,
                         start: instant(r.try_get("starts_at")?)?,
                         end: instant(r.try_get("ends_at")?)?,
                     });
@@ -190,11 +199,11 @@ impl ScheduleStore for Store {
             let mut tx = pool.begin_write().await?;
             let e = &s.edition;
             let edition_id: i64 = sqlx::query_scalar(
-                "INSERT INTO editions (slug, name, venue, time_zone, start_date, end_date, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                "INSERT INTO editions (slug, name, venue, time_zone, start_date, end_date, day_change, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (slug) DO UPDATE SET name = excluded.name, venue = excluded.venue,
                    time_zone = excluded.time_zone, start_date = excluded.start_date,
-                   end_date = excluded.end_date
+                   end_date = excluded.end_date, day_change = excluded.day_change
                  RETURNING id",
             )
             .bind(e.slug.as_str())
@@ -203,6 +212,7 @@ impl ScheduleStore for Store {
             .bind(&e.time_zone)
             .bind(e.start_date.to_string())
             .bind(e.end_date.to_string())
+            .bind(e.day_change.to_string())
             .bind(Timestamp::now().as_second())
             .fetch_one(&mut *tx)
             .await?;
@@ -304,13 +314,16 @@ impl ScheduleStore for Store {
                 };
                 let session_id: i64 = sqlx::query_scalar(
                     "INSERT INTO sessions (edition_id, guid, source_uid, event_id, state, title, abstract,
-                       session_type, track_id, duration_minutes, url, position)
-                     VALUES ($1, $2, $3, $4, 'scheduled', $5, $6, $7, $8, $9, $10, $11)
+                       session_type, track_id, duration_minutes, url, position, subtitle, description,
+                       language, do_not_record)
+                     VALUES ($1, $2, $3, $4, 'scheduled', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                      ON CONFLICT (edition_id, guid) DO UPDATE SET source_uid = excluded.source_uid,
                        event_id = excluded.event_id, state = 'scheduled', title = excluded.title,
                        abstract = excluded.abstract, session_type = excluded.session_type,
                        track_id = excluded.track_id, duration_minutes = excluded.duration_minutes,
-                       url = excluded.url, position = excluded.position
+                       url = excluded.url, position = excluded.position, subtitle = excluded.subtitle,
+                       description = excluded.description, language = excluded.language,
+                       do_not_record = excluded.do_not_record
                      RETURNING id",
                 )
                 .bind(edition_id)
@@ -324,6 +337,10 @@ impl ScheduleStore for Store {
                 .bind(to_i64(session.duration_minutes))
                 .bind(&session.url)
                 .bind(pos as i64)
+                .bind(&session.subtitle)
+                .bind(&session.description)
+                .bind(&session.language)
+                .bind(session.do_not_record)
                 .fetch_one(&mut *tx)
                 .await?;
                 sqlx::query("DELETE FROM session_speakers WHERE session_id = $1")
@@ -346,9 +363,10 @@ impl ScheduleStore for Store {
                     .execute(&mut *tx)
                     .await?;
                 for slot in &session.slots {
-                    let room_id = *room_ids
-                        .get(&slot.room)
-                        .ok_or_else(|| missing("room", &slot.room))?;
+                    let room_id = match &slot.room {
+                        Some(r) => Some(*room_ids.get(r).ok_or_else(|| missing("room", r))?),
+                        None => None,
+                    };
                     sqlx::query(
                         "INSERT INTO slots (session_id, room_id, starts_at, ends_at) VALUES ($1, $2, $3, $4)",
                     )

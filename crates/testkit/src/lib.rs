@@ -116,7 +116,7 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(app: App) -> Self {
-        let state = AppState::new(app.clone());
+        let state = AppState::new(app.clone(), "http://hallway.test");
         state
             .site
             .refresh(&app)
@@ -181,6 +181,7 @@ pub async fn released_kubecon(app: &App) -> String {
             &orga,
             "kubecon.ics",
             &kubecon("03-22"),
+            None,
             &hallway_app::ImportOptions::default(),
         )
         .await

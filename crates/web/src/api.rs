@@ -46,7 +46,8 @@ pub struct SlotView {
     /// RFC 3339 with the venue's offset.
     pub start: String,
     pub end: String,
-    pub room: String,
+    /// Null while the slot has no room yet.
+    pub room: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -121,17 +122,13 @@ pub fn edition_view(s: &Schedule, release: u32) -> EditionView {
 }
 
 pub fn session_view(s: &Schedule, x: &Session) -> SessionView {
-    let room = |slug| {
-        s.room(slug)
-            .map_or_else(|| slug.to_string(), |r| r.name.clone())
-    };
     let slots: Vec<SlotView> = x
         .slots
         .iter()
         .map(|sl| SlotView {
             start: rfc3339(s, sl.start),
             end: rfc3339(s, sl.end),
-            room: room(&sl.room),
+            room: s.room_name(sl).map(str::to_owned),
         })
         .collect();
     SessionView {
@@ -146,7 +143,7 @@ pub fn session_view(s: &Schedule, x: &Session) -> SessionView {
         event: x.event.to_string(),
         start: slots.first().map(|v| v.start.clone()),
         end: slots.first().map(|v| v.end.clone()),
-        room: slots.first().map(|v| v.room.clone()),
+        room: slots.first().and_then(|v| v.room.clone()),
         duration_minutes: x.duration_minutes,
         speakers: x
             .speakers

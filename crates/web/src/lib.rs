@@ -27,10 +27,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(app: App) -> Self {
+    /// `public_url` is where people reach the site; exports and feeds link to it.
+    pub fn new(app: App, public_url: &str) -> Self {
         Self {
             app,
-            site: Arc::new(Site::new()),
+            site: Arc::new(Site::new(public_url)),
         }
     }
 }
@@ -50,6 +51,7 @@ pub fn router(state: AppState) -> Router {
         .route("/{edition}/schedule/", get(pages::schedule))
         .route("/{edition}/schedule/{date}/list", get(pages::day_list))
         .route("/{edition}/search", get(pages::search))
+        .route("/{edition}/sessions.ics", get(pages::sessions_feed))
         .fallback(get(pages::released))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(header(
@@ -66,9 +68,10 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
+    public_url: String,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let state = AppState::new(app.clone());
+    let state = AppState::new(app.clone(), &public_url);
     if let Err(e) = state.site.refresh(&app).await {
         tracing::error!(error = %e, "could not render the released schedules");
     }

@@ -129,3 +129,39 @@ pub async fn search(
 pub async fn health() -> &'static str {
     "ok"
 }
+
+#[derive(Debug, Deserialize)]
+pub struct FeedQuery {
+    #[serde(default)]
+    ids: String,
+}
+
+/// A calendar of any list of sessions of the released schedule (`?ids=GUID,GUID`).
+pub async fn sessions_feed(
+    State(state): State<AppState>,
+    Path(edition): Path<String>,
+    Query(FeedQuery { ids }): Query<FeedQuery>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let data = state.site.edition(&edition).ok_or(WebError::NotFound)?;
+    let guids = ids
+        .split(',')
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .take(1000)
+        .map(|g| {
+            hallway_domain::Guid::parse(g)
+                .map_err(|_| WebError::BadRequest(format!("ids: {g:?} is not a session GUID")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if guids.is_empty() {
+        return Err(WebError::BadRequest(
+            "ids: give the GUIDs of the sessions, comma-separated".into(),
+        ));
+    }
+    let page = data.export(
+        hallway_app::ExportFormat::Ical,
+        &hallway_app::Feed::Sessions(guids),
+    );
+    Ok(page.respond(&headers))
+}

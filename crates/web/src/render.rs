@@ -6,7 +6,9 @@ use crate::views::{
     ChangeLine, DayGroup, SessionItem, change_line, day_label, group_by_day, short_day, time_range,
 };
 use askama::Template;
+use hallway_app::{ExportFormat, Feed};
 use hallway_domain::{EventKind, Release, ReleaseNote, Schedule, SessionType};
+use hallway_formats::Export;
 use jiff::civil::Date;
 use std::collections::HashMap;
 
@@ -20,6 +22,9 @@ pub struct Nav {
 /// What a released edition keeps in memory besides its pages: for filters and search.
 pub struct EditionData {
     pub release: u32,
+    pub released_at: jiff::Timestamp,
+    /// Where people reach the site, for links in exports.
+    pub public_url: String,
     pub schedule: Schedule,
     /// One item per slot, in time order, with its lowercase search text.
     pub items: Vec<(SessionItem, ItemKeys)>,
@@ -155,8 +160,12 @@ struct GridCell {
 struct SessionPage {
     nav: Option<Nav>,
     slug: String,
+    guid: String,
     edition_name: String,
     title: String,
+    subtitle: String,
+    description_paragraphs: Vec<String>,
+    language: Option<String>,
     type_label: &'static str,
     track: Option<(String, String)>,
     event: Option<String>,
@@ -187,6 +196,7 @@ struct PersonLine {
 #[template(path = "speaker.html")]
 struct SpeakerPage {
     nav: Option<Nav>,
+    feed: String,
     edition_name: String,
     name: String,
     affiliation: Option<String>,
@@ -238,8 +248,10 @@ pub struct ErrorPage {
     pub message: String,
 }
 
+/// Paragraphs for reading; text that arrived as HTML is read as text, never rendered.
 fn paragraphs(text: &str) -> Vec<String> {
-    text.split("\n\n")
+    hallway_formats::html::to_plain_text(text)
+        .split("\n\n")
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .map(str::to_owned)
@@ -264,7 +276,7 @@ fn json<T: serde::Serialize>(value: &T) -> Page {
 }
 
 impl EditionData {
-    pub fn new(release: &Release) -> Self {
+    pub fn new(release: &Release, public_url: &str) -> Self {
         let s = &release.schedule;
         let mut items: Vec<(SessionItem, ItemKeys)> = Vec::new();
         for (index, x) in s.sessions.iter().enumerate() {
@@ -287,9 +299,11 @@ impl EditionData {
                 .and_then(|t| s.track(t))
                 .map(|t| t.name.as_str());
             let text = format!(
-                "{} {} {} {}",
+                "{} {} {} {} {} {}",
                 x.title,
-                x.abstract_text,
+                x.subtitle,
+                hallway_formats::html::to_plain_text(&x.abstract_text),
+                hallway_formats::html::to_plain_text(&x.description),
                 names.join(" "),
                 track_name.unwrap_or("")
             )
@@ -297,7 +311,10 @@ impl EditionData {
             let rooms: Vec<Option<String>> = if x.slots.is_empty() {
                 vec![None]
             } else {
-                x.slots.iter().map(|sl| Some(sl.room.to_string())).collect()
+                x.slots
+                    .iter()
+                    .map(|sl| sl.room.as_ref().map(|r| r.to_string()))
+                    .collect()
             };
             for (item, room) in SessionItem::all_of(s, x).into_iter().zip(rooms) {
                 let keys = ItemKeys {
@@ -325,9 +342,22 @@ impl EditionData {
         });
         Self {
             release: release.number,
+            released_at: release.released_at,
+            public_url: public_url.to_owned(),
             schedule: s.clone(),
             items,
         }
+    }
+
+    /// The release in an interchange format, links pointing at the public site.
+    pub fn export(&self, format: ExportFormat, feed: &Feed) -> Page {
+        let export = Export::new(
+            &self.schedule,
+            format!("release {}", self.release),
+            &self.public_url,
+            self.released_at,
+        );
+        Page::new(format.content_type(), format.write(&export, feed))
     }
 
     pub fn nav(&self, query: &str) -> Option<Nav> {
@@ -562,8 +592,12 @@ pub fn edition_pages(
         let page = SessionPage {
             nav: data.nav(""),
             slug: slug.clone(),
+            guid: x.guid.to_string(),
             edition_name: e.name.clone(),
             title: x.title.clone(),
+            subtitle: x.subtitle.clone(),
+            description_paragraphs: paragraphs(&x.description),
+            language: x.language.clone(),
             type_label: x.session_type.label(),
             track: x
                 .track
@@ -578,7 +612,7 @@ pub fn edition_pages(
                 .slots
                 .iter()
                 .map(|sl| {
-                    let room = s.room(&sl.room);
+                    let room = sl.room.as_ref().and_then(|r| s.room(r));
                     When {
                         date: s.day_of(sl),
                         day: day_label(s.day_of(sl)),
@@ -625,6 +659,7 @@ pub fn edition_pages(
             .collect();
         let page = SpeakerPage {
             nav: data.nav(""),
+            feed: format!("/{slug}/speakers/{}.ics", sp.slug),
             edition_name: e.name.clone(),
             name: sp.name.clone(),
             affiliation: sp.affiliation.clone(),
@@ -707,6 +742,54 @@ pub fn edition_pages(
         format!("/api/v1/editions/{slug}/releases"),
         json(&release_views),
     ));
+
+    // Interchange files and calendar feeds, rendered with the release like every page.
+    for (name, format) in [
+        ("schedule.xml", ExportFormat::FrabXml),
+        ("schedule.json", ExportFormat::FrabJson),
+        ("schedule.ics", ExportFormat::Ical),
+        ("schedule.csv", ExportFormat::Csv),
+    ] {
+        pages.push((
+            format!("/{slug}/{name}"),
+            data.export(format, &Feed::Edition),
+        ));
+    }
+    let feeds = s
+        .tracks
+        .iter()
+        .map(|t| {
+            (
+                format!("/{slug}/tracks/{}.ics", t.slug),
+                Feed::Track(t.slug.clone()),
+            )
+        })
+        .chain(s.rooms.iter().map(|r| {
+            (
+                format!("/{slug}/rooms/{}.ics", r.slug),
+                Feed::Room(r.slug.clone()),
+            )
+        }))
+        .chain(s.speakers.iter().map(|p| {
+            (
+                format!("/{slug}/speakers/{}.ics", p.slug),
+                Feed::Speaker(p.slug.clone()),
+            )
+        }))
+        .chain(
+            s.events
+                .iter()
+                .filter(|e| e.kind == EventKind::CoLocated)
+                .map(|e| {
+                    (
+                        format!("/{slug}/events/{}.ics", e.slug),
+                        Feed::Event(e.slug.clone()),
+                    )
+                }),
+        );
+    for (path, feed) in feeds {
+        pages.push((path, data.export(ExportFormat::Ical, &feed)));
+    }
     pages
 }
 
@@ -722,7 +805,11 @@ fn grid_page(data: &EditionData, day: Date) -> GridPage {
         .filter(|(i, _)| i.date == Some(day))
         .map(|(i, k)| (i, k))
         .collect();
-    let minutes = |z: &jiff::Zoned| i64::from(z.hour()) * 60 + i64::from(z.minute());
+    // Minutes since the day's midnight: after-midnight sessions of this conference day go last.
+    let minutes = |z: &jiff::Zoned| {
+        let next_day = if z.date() > day { 24 * 60 } else { 0 };
+        next_day + i64::from(z.hour()) * 60 + i64::from(z.minute())
+    };
     let mut first = i64::MAX;
     let mut last = i64::MIN;
     for (x, _) in &cells_of_day {

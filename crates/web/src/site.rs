@@ -19,12 +19,7 @@ struct Snapshot {
 pub struct Site {
     current: RwLock<Arc<Snapshot>>,
     refreshing: tokio::sync::Mutex<()>,
-}
-
-impl Default for Site {
-    fn default() -> Self {
-        Self::new()
-    }
+    public_url: String,
 }
 
 fn fixed_pages() -> Vec<(String, Page)> {
@@ -37,7 +32,7 @@ fn fixed_pages() -> Vec<(String, Page)> {
 }
 
 impl Site {
-    pub fn new() -> Self {
+    pub fn new(public_url: &str) -> Self {
         let mut snap = Snapshot::default();
         for (path, page) in fixed_pages().into_iter().chain(index_pages(&[])) {
             snap.pages.insert(path, Arc::new(page));
@@ -45,6 +40,7 @@ impl Site {
         Self {
             current: RwLock::new(Arc::new(snap)),
             refreshing: tokio::sync::Mutex::new(()),
+            public_url: public_url.trim_end_matches('/').to_owned(),
         }
     }
 
@@ -87,8 +83,9 @@ impl Site {
                 continue;
             };
             let notes = app.release_notes(slug).await?;
+            let public_url = self.public_url.clone();
             let built = tokio::task::spawn_blocking(move || {
-                let data = EditionData::new(&release);
+                let data = EditionData::new(&release, &public_url);
                 let pages = edition_pages(&data, &release, &notes);
                 (data, pages)
             })

@@ -80,7 +80,7 @@ impl SessionItem {
                 date: Some(schedule.day_of(slot)),
                 start: Some(schedule.local(slot.start)),
                 time: time_range(schedule, slot),
-                room: schedule.room(&slot.room).map(|r| r.name.clone()),
+                room: schedule.room_name(slot).map(str::to_owned),
                 ..base.clone()
             })
             .collect()

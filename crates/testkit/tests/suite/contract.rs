@@ -25,6 +25,7 @@ fn slug(s: &str) -> Slug {
 
 on_both_backends!(
     migrations_are_idempotent,
+    upgrading_a_version_1_database_keeps_its_schedule,
     work_in_progress_round_trips,
     dropped_sessions_are_canceled_and_keep_bookmarks,
     a_bad_schedule_changes_nothing,
@@ -36,8 +37,37 @@ on_both_backends!(
 
 async fn migrations_are_idempotent(db: TestDb) {
     let store = Store::connect(&db.url).await.unwrap();
-    assert_eq!(store.migrate().await.unwrap(), vec![1]);
+    assert_eq!(store.migrate().await.unwrap(), vec![1, 2]);
     assert!(store.migrate().await.unwrap().is_empty());
+}
+
+async fn upgrading_a_version_1_database_keeps_its_schedule(db: TestDb) {
+    let store = Store::connect(&db.url).await.unwrap();
+    assert_eq!(store.migrate_to(1).await.unwrap(), vec![1]);
+    for sql in [
+        "INSERT INTO editions (slug, name, venue, time_zone, start_date, end_date, created_at)
+         VALUES ('old', 'Old Conf', 'Ghent', 'Europe/Brussels', '2025-02-01', '2025-02-01', 0)",
+        "INSERT INTO events (edition_id, slug, name, kind, start_date, end_date, position)
+         SELECT id, 'old-conf', 'Old Conf', 'main', '2025-02-01', '2025-02-01', 0 FROM editions",
+        "INSERT INTO rooms (edition_id, slug, name, position) SELECT id, 'h1', 'H.1', 0 FROM editions",
+        "INSERT INTO sessions (edition_id, guid, event_id, state, title, abstract, session_type,
+           duration_minutes, position)
+         SELECT e.id, '6a1c2f0e-93b4-4d7e-9a55-4c0f7e21b803', v.id, 'scheduled', 'Kept', 'Text',
+           'talk', 30, 0 FROM editions e JOIN events v ON v.edition_id = e.id",
+        "INSERT INTO slots (session_id, room_id, starts_at, ends_at)
+         SELECT s.id, r.id, 1738400000, 1738401800 FROM sessions s, rooms r",
+    ] {
+        store.execute_admin(sql).await.unwrap();
+    }
+    assert_eq!(store.migrate().await.unwrap(), vec![2]);
+    let s = store.work_in_progress(&slug("old")).await.unwrap();
+    assert_eq!(s.sessions.len(), 1);
+    let x = &s.sessions[0];
+    assert_eq!((x.title.as_str(), x.subtitle.as_str()), ("Kept", ""));
+    assert_eq!(x.slots.len(), 1);
+    assert_eq!(x.slots[0].room, Some(slug("h1")));
+    assert_eq!(x.slots[0].start.as_second(), 1_738_400_000);
+    assert_eq!(s.edition.day_change, jiff::civil::Time::midnight());
 }
 
 async fn work_in_progress_round_trips(db: TestDb) {
@@ -108,7 +138,7 @@ async fn a_bad_schedule_changes_nothing(db: TestDb) {
     store.save_work_in_progress(&good).await.unwrap();
     let mut bad = good.clone();
     bad.sessions[0].title = "Changed".into();
-    bad.sessions[300].slots[0].room = slug("no-such-room");
+    bad.sessions[300].slots[0].room = Some(slug("no-such-room"));
     assert!(store.save_work_in_progress(&bad).await.is_err());
     assert_eq!(
         store.work_in_progress(&good.edition.slug).await.unwrap(),

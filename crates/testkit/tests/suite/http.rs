@@ -70,6 +70,9 @@ async fn anonymous_visitors_on_every_route() {
         .schedule;
     let guid = sessions.sessions[50].guid.to_string();
     let speaker = sessions.speakers[0].slug.to_string();
+    let track = sessions.tracks[0].slug.to_string();
+    let room = sessions.rooms[0].slug.to_string();
+    let event = sessions.events[1].slug.to_string();
     let server = TestServer::start(app).await;
     let http = client();
     let e = &edition;
@@ -162,6 +165,67 @@ async fn anonymous_visitors_on_every_route() {
             "text/html",
         ),
         (format!("/{e}/search"), StatusCode::OK, "text/html"),
+        (
+            format!("/{e}/schedule.xml"),
+            StatusCode::OK,
+            "application/xml",
+        ),
+        (
+            format!("/{e}/schedule.json"),
+            StatusCode::OK,
+            "application/json",
+        ),
+        (
+            format!("/{e}/schedule.ics"),
+            StatusCode::OK,
+            "text/calendar",
+        ),
+        (format!("/{e}/schedule.csv"), StatusCode::OK, "text/csv"),
+        (
+            format!("/{e}/tracks/{track}.ics"),
+            StatusCode::OK,
+            "text/calendar",
+        ),
+        (
+            format!("/{e}/rooms/{room}.ics"),
+            StatusCode::OK,
+            "text/calendar",
+        ),
+        (
+            format!("/{e}/speakers/{speaker}.ics"),
+            StatusCode::OK,
+            "text/calendar",
+        ),
+        (
+            format!("/{e}/events/{event}.ics"),
+            StatusCode::OK,
+            "text/calendar",
+        ),
+        (
+            format!("/{e}/tracks/nope.ics"),
+            StatusCode::NOT_FOUND,
+            "text/html",
+        ),
+        (
+            format!("/{e}/sessions.ics?ids={guid}"),
+            StatusCode::OK,
+            "text/calendar",
+        ),
+        (
+            format!("/{e}/sessions.ics"),
+            StatusCode::BAD_REQUEST,
+            "text/html",
+        ),
+        (
+            format!("/{e}/sessions.ics?ids=not-a-guid"),
+            StatusCode::BAD_REQUEST,
+            "text/html",
+        ),
+        (
+            "/nope/sessions.ics?ids=x".into(),
+            StatusCode::NOT_FOUND,
+            "text/html",
+        ),
         ("/nope/".into(), StatusCode::NOT_FOUND, "text/html"),
         (
             "/nope/search?q=x".into(),
@@ -315,6 +379,7 @@ async fn work_in_progress_is_never_served_until_released() {
         &orga,
         "03-03.ics",
         &hallway_testkit::kubecon("03-03"),
+        None,
         &ImportOptions::default(),
     )
     .await
@@ -346,6 +411,7 @@ async fn work_in_progress_is_never_served_until_released() {
         &orga,
         "03-22.ics",
         &hallway_testkit::kubecon("03-22"),
+        None,
         &ImportOptions::default(),
     )
     .await
@@ -396,6 +462,7 @@ async fn pages_show_the_schedule_and_escape_hostile_text() {
             &orga,
             "hostile.ics",
             ics.as_bytes(),
+            None,
             &ImportOptions::default(),
         )
         .await
@@ -449,5 +516,68 @@ async fn pages_show_the_schedule_and_escape_hostile_text() {
         search.contains("1 sessions match") && !search.contains("<script>"),
         "{search}"
     );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exports_are_served_from_memory_with_etags() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let edition = released_kubecon(&app).await;
+    let server = TestServer::start(app).await;
+    let http = client();
+    for path in [
+        "schedule.xml",
+        "schedule.json",
+        "schedule.ics",
+        "schedule.csv",
+    ] {
+        let url = server.url(&format!("/{edition}/{path}"));
+        let first = http.get(&url).send().await.unwrap();
+        assert_eq!(first.status(), StatusCode::OK, "{path}");
+        let etag = first.headers()[ETAG].clone();
+        let body = first.text().await.unwrap();
+        assert!(
+            body.contains("Keynote: Welcome + Opening Remarks"),
+            "{path}"
+        );
+        let again = http
+            .get(&url)
+            .header(IF_NONE_MATCH, etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED, "{path}");
+    }
+    // Links in the files point at the public site.
+    let json: serde_json::Value = http
+        .get(server.url(&format!("/{edition}/schedule.json")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let days = json["schedule"]["conference"]["days"].as_array().unwrap();
+    let first_event = days
+        .iter()
+        .flat_map(|d| d["rooms"].as_object().unwrap().values())
+        .flat_map(|r| r.as_array().unwrap())
+        .next()
+        .unwrap();
+    assert!(
+        first_event["url"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("http://hallway.test/{edition}/sessions/")),
+        "{}",
+        first_event["url"]
+    );
+    let count: usize = days
+        .iter()
+        .flat_map(|d| d["rooms"].as_object().unwrap().values())
+        .map(|r| r.as_array().unwrap().len())
+        .sum();
+    assert_eq!(count, 596);
     server.stop().await;
 }

@@ -5,7 +5,9 @@ use hallway_testkit::{TestDb, kubecon};
 
 on_both_backends!(
     kubecon_update_is_an_update_with_the_real_change_set,
-    bad_files_change_nothing
+    bad_files_change_nothing,
+    the_four_33c3_files_update_one_edition,
+    every_real_schedule_imports_through_the_app,
 );
 
 async fn kubecon_update_is_an_update_with_the_real_change_set(db: TestDb) {
@@ -16,6 +18,7 @@ async fn kubecon_update_is_an_update_with_the_real_change_set(db: TestDb) {
             &orga,
             "03-03.ics",
             &kubecon("03-03"),
+            None,
             &ImportOptions::default(),
         )
         .await
@@ -29,6 +32,7 @@ async fn kubecon_update_is_an_update_with_the_real_change_set(db: TestDb) {
             &orga,
             "03-22.ics",
             &kubecon("03-22"),
+            None,
             &ImportOptions::default(),
         )
         .await
@@ -58,6 +62,7 @@ async fn bad_files_change_nothing(db: TestDb) {
         &orga,
         "good.ics",
         &kubecon("03-03"),
+        None,
         &ImportOptions::default(),
     )
     .await
@@ -81,7 +86,7 @@ async fn bad_files_change_nothing(db: TestDb) {
     ];
     for (name, bytes) in cases {
         let err = app
-            .import_schedule(&orga, name, &bytes, &ImportOptions::default())
+            .import_schedule(&orga, name, &bytes, None, &ImportOptions::default())
             .await
             .unwrap_err();
         let msg = err.to_string();
@@ -93,5 +98,114 @@ async fn bad_files_change_nothing(db: TestDb) {
             before,
             "{name}"
         );
+    }
+}
+
+fn data(path: &str) -> Vec<u8> {
+    std::fs::read(hallway_testkit::data_dir().join(path)).unwrap()
+}
+
+async fn the_four_33c3_files_update_one_edition(db: TestDb) {
+    let app = db.app().await;
+    let orga = OrgaCtx::operator();
+    let first = app
+        .import_schedule(
+            &orga,
+            "schedule.xml",
+            &data("schedules/33c3/schedule.xml"),
+            None,
+            &ImportOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert!(first.created);
+    assert_eq!(first.edition.as_str(), "33c3");
+    let before = app.work_in_progress(&orga, "33c3").await.unwrap();
+    // The JSON and the iCalendar carry the same GUIDs; xCal carries none and is matched by
+    // its frab ids, in the edition's zone since it names none itself.
+    for (file, path) in [
+        ("schedule.json", "schedules/33c3/schedule.json"),
+        ("schedule.ics", "schedules/33c3/schedule.ics"),
+        ("schedule.xcal", "schedules/33c3/schedule.xcal"),
+    ] {
+        let opts = ImportOptions {
+            edition: Some("33c3".parse().unwrap()),
+            ..ImportOptions::default()
+        };
+        let out = app
+            .import_schedule(&orga, file, &data(path), None, &opts)
+            .await
+            .unwrap_or_else(|e| panic!("{file}: {e}"));
+        assert!(!out.created, "{file}");
+        let c = out.changes.counts();
+        assert_eq!(
+            (c.added, c.removed, c.moved_in_time, c.moved_room),
+            (0, 0, 0, 0),
+            "{file}: same sessions, same times, same rooms"
+        );
+        let now = app.work_in_progress(&orga, "33c3").await.unwrap();
+        assert_eq!(now.sessions.len(), 150, "{file}: an update, not duplicates");
+        let guids = |s: &hallway_testkit::domain::Schedule| {
+            let mut g: Vec<_> = s.sessions.iter().map(|x| x.guid).collect();
+            g.sort();
+            g
+        };
+        assert_eq!(guids(&now), guids(&before), "{file}");
+        // A file that does not name its edition leaves the edition's name alone.
+        assert_eq!(
+            now.edition.name, "33. Chaos Communication Congress",
+            "{file}"
+        );
+    }
+}
+
+async fn every_real_schedule_imports_through_the_app(db: TestDb) {
+    let app = db.app().await;
+    let orga = OrgaCtx::operator();
+    let zone = |tz: &str| ImportOptions {
+        time_zone: Some(tz.to_owned()),
+        ..ImportOptions::default()
+    };
+    for (path, opts, edition, count) in [
+        (
+            "schedules/fosdem-2025.schedule.xml",
+            ImportOptions::default(),
+            "fosdem-2025",
+            943,
+        ),
+        (
+            "schedules/debconf23.schedule.xml",
+            ImportOptions::default(),
+            "debconf23",
+            117,
+        ),
+        (
+            "kubecon/kccnceu2025-sessions.csv",
+            zone("Europe/London"),
+            "kccnceu2025",
+            565,
+        ),
+        (
+            "examples/pretalx-democon.json",
+            ImportOptions::default(),
+            "democon",
+            36,
+        ),
+        (
+            "examples/frab-camp2019.json",
+            ImportOptions::default(),
+            "camp2019",
+            79,
+        ),
+    ] {
+        let out = app
+            .import_schedule(&orga, path, &data(path), None, &opts)
+            .await
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(out.edition.as_str(), edition, "{path}");
+        assert_eq!(out.counts.sessions, count, "{path}");
+        let stored = app.work_in_progress(&orga, edition).await.unwrap();
+        let slots: usize = stored.sessions.iter().map(|s| s.slots.len()).sum();
+        assert_eq!(slots, count, "{path}: stored");
     }
 }
