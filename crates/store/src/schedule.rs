@@ -195,6 +195,7 @@ impl ScheduleStore for Store {
     }
 
     async fn save_work_in_progress(&self, s: &Schedule) -> Result<()> {
+        check_unique(s)?;
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
             let e = &s.edition;
@@ -217,106 +218,113 @@ impl ScheduleStore for Store {
             .fetch_one(&mut *tx)
             .await?;
 
-            let mut event_ids = HashMap::new();
-            for (pos, ev) in s.events.iter().enumerate() {
-                let id: i64 = sqlx::query_scalar(
+            // Rows go in batches: one statement per hundred rows, not one per row.
+            let mut event_ids: HashMap<String, i64> = HashMap::new();
+            for (n, chunk) in s.events.chunks(BATCH).enumerate() {
+                let sql = format!(
                     "INSERT INTO events (edition_id, slug, name, kind, start_date, end_date, position)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)
+                     VALUES {}
                      ON CONFLICT (edition_id, slug) DO UPDATE SET name = excluded.name,
                        kind = excluded.kind, start_date = excluded.start_date,
                        end_date = excluded.end_date, position = excluded.position
-                     RETURNING id",
-                )
-                .bind(edition_id)
-                .bind(ev.slug.as_str())
-                .bind(&ev.name)
-                .bind(ev.kind.as_str())
-                .bind(ev.start_date.to_string())
-                .bind(ev.end_date.to_string())
-                .bind(pos as i64)
-                .fetch_one(&mut *tx)
-                .await?;
-                event_ids.insert(&ev.slug, id);
+                     RETURNING id, slug",
+                    rows(chunk.len(), 6)
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(edition_id);
+                for (i, ev) in chunk.iter().enumerate() {
+                    q = q
+                        .bind(ev.slug.as_str())
+                        .bind(&ev.name)
+                        .bind(ev.kind.as_str())
+                        .bind(ev.start_date.to_string())
+                        .bind(ev.end_date.to_string())
+                        .bind((n * BATCH + i) as i64);
+                }
+                for r in q.fetch_all(&mut *tx).await? {
+                    event_ids.insert(r.try_get("slug")?, r.try_get("id")?);
+                }
             }
-            let mut room_ids = HashMap::new();
-            for (pos, r) in s.rooms.iter().enumerate() {
-                let id: i64 = sqlx::query_scalar(
+            let mut room_ids: HashMap<String, i64> = HashMap::new();
+            for (n, chunk) in s.rooms.chunks(BATCH).enumerate() {
+                let sql = format!(
                     "INSERT INTO rooms (edition_id, slug, name, area, capacity, position)
-                     VALUES ($1, $2, $3, $4, $5, $6)
+                     VALUES {}
                      ON CONFLICT (edition_id, slug) DO UPDATE SET name = excluded.name,
                        area = excluded.area, capacity = COALESCE(excluded.capacity, rooms.capacity),
                        position = excluded.position
-                     RETURNING id",
-                )
-                .bind(edition_id)
-                .bind(r.slug.as_str())
-                .bind(&r.name)
-                .bind(&r.area)
-                .bind(r.capacity.map(to_i64))
-                .bind(pos as i64)
-                .fetch_one(&mut *tx)
-                .await?;
-                room_ids.insert(&r.slug, id);
+                     RETURNING id, slug",
+                    rows(chunk.len(), 5)
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(edition_id);
+                for (i, r) in chunk.iter().enumerate() {
+                    q = q
+                        .bind(r.slug.as_str())
+                        .bind(&r.name)
+                        .bind(&r.area)
+                        .bind(r.capacity.map(to_i64))
+                        .bind((n * BATCH + i) as i64);
+                }
+                for r in q.fetch_all(&mut *tx).await? {
+                    room_ids.insert(r.try_get("slug")?, r.try_get("id")?);
+                }
             }
-            let mut track_ids = HashMap::new();
-            for (pos, t) in s.tracks.iter().enumerate() {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO tracks (edition_id, slug, name, position) VALUES ($1, $2, $3, $4)
+            let mut track_ids: HashMap<String, i64> = HashMap::new();
+            for (n, chunk) in s.tracks.chunks(BATCH).enumerate() {
+                let sql = format!(
+                    "INSERT INTO tracks (edition_id, slug, name, position) VALUES {}
                      ON CONFLICT (edition_id, slug) DO UPDATE SET name = excluded.name,
                        position = excluded.position
-                     RETURNING id",
-                )
-                .bind(edition_id)
-                .bind(t.slug.as_str())
-                .bind(&t.name)
-                .bind(pos as i64)
-                .fetch_one(&mut *tx)
-                .await?;
-                track_ids.insert(&t.slug, id);
+                     RETURNING id, slug",
+                    rows(chunk.len(), 3)
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(edition_id);
+                for (i, t) in chunk.iter().enumerate() {
+                    q = q
+                        .bind(t.slug.as_str())
+                        .bind(&t.name)
+                        .bind((n * BATCH + i) as i64);
+                }
+                for r in q.fetch_all(&mut *tx).await? {
+                    track_ids.insert(r.try_get("slug")?, r.try_get("id")?);
+                }
             }
-            let mut speaker_ids = HashMap::new();
-            for sp in &s.speakers {
-                let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO speakers (edition_id, slug, name, affiliation, role, bio)
-                     VALUES ($1, $2, $3, $4, $5, $6)
+            let mut speaker_ids: HashMap<String, i64> = HashMap::new();
+            for chunk in s.speakers.chunks(BATCH) {
+                let sql = format!(
+                    "INSERT INTO speakers (edition_id, slug, name, affiliation, role, bio) VALUES {}
                      ON CONFLICT (edition_id, slug) DO UPDATE SET name = excluded.name,
                        affiliation = excluded.affiliation, role = excluded.role, bio = excluded.bio
-                     RETURNING id",
-                )
-                .bind(edition_id)
-                .bind(sp.slug.as_str())
-                .bind(&sp.name)
-                .bind(&sp.affiliation)
-                .bind(&sp.role)
-                .bind(&sp.bio)
-                .fetch_one(&mut *tx)
-                .await?;
-                speaker_ids.insert(&sp.slug, id);
+                     RETURNING id, slug",
+                    rows(chunk.len(), 5)
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(edition_id);
+                for sp in chunk {
+                    q = q
+                        .bind(sp.slug.as_str())
+                        .bind(&sp.name)
+                        .bind(&sp.affiliation)
+                        .bind(&sp.role)
+                        .bind(&sp.bio);
+                }
+                for r in q.fetch_all(&mut *tx).await? {
+                    speaker_ids.insert(r.try_get("slug")?, r.try_get("id")?);
+                }
             }
 
+            let missing = |guid: &Guid, what: &str, slug: &Slug| {
+                StoreError::invalid(format!("session {guid} names unknown {what} {slug}"))
+            };
             sqlx::query("UPDATE sessions SET state = 'canceled' WHERE edition_id = $1")
                 .bind(edition_id)
                 .execute(&mut *tx)
                 .await?;
-            for (pos, session) in s.sessions.iter().enumerate() {
-                let missing = |what: &str, slug: &Slug| {
-                    StoreError::invalid(format!(
-                        "session {} names unknown {what} {slug}",
-                        session.guid
-                    ))
-                };
-                let event_id = *event_ids
-                    .get(&session.event)
-                    .ok_or_else(|| missing("event", &session.event))?;
-                let track_id = match &session.track {
-                    Some(t) => Some(*track_ids.get(t).ok_or_else(|| missing("track", t))?),
-                    None => None,
-                };
-                let session_id: i64 = sqlx::query_scalar(
+            let mut session_ids: HashMap<String, i64> = HashMap::new();
+            for (n, chunk) in s.sessions.chunks(BATCH).enumerate() {
+                let sql = format!(
                     "INSERT INTO sessions (edition_id, guid, source_uid, event_id, state, title, abstract,
                        session_type, track_id, duration_minutes, url, position, subtitle, description,
                        language, do_not_record)
-                     VALUES ($1, $2, $3, $4, 'scheduled', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                     VALUES {}
                      ON CONFLICT (edition_id, guid) DO UPDATE SET source_uid = excluded.source_uid,
                        event_id = excluded.event_id, state = 'scheduled', title = excluded.title,
                        abstract = excluded.abstract, session_type = excluded.session_type,
@@ -324,67 +332,103 @@ impl ScheduleStore for Store {
                        url = excluded.url, position = excluded.position, subtitle = excluded.subtitle,
                        description = excluded.description, language = excluded.language,
                        do_not_record = excluded.do_not_record
-                     RETURNING id",
-                )
-                .bind(edition_id)
-                .bind(session.guid.to_string())
-                .bind(&session.source_uid)
-                .bind(event_id)
-                .bind(&session.title)
-                .bind(&session.abstract_text)
-                .bind(session.session_type.as_str())
-                .bind(track_id)
-                .bind(to_i64(session.duration_minutes))
-                .bind(&session.url)
-                .bind(pos as i64)
-                .bind(&session.subtitle)
-                .bind(&session.description)
-                .bind(&session.language)
-                .bind(session.do_not_record)
-                .fetch_one(&mut *tx)
-                .await?;
-                sqlx::query("DELETE FROM session_speakers WHERE session_id = $1")
-                    .bind(session_id)
-                    .execute(&mut *tx)
-                    .await?;
-                for (i, sp) in session.speakers.iter().enumerate() {
-                    let speaker_id = *speaker_ids.get(sp).ok_or_else(|| missing("speaker", sp))?;
-                    sqlx::query(
-                        "INSERT INTO session_speakers (session_id, speaker_id, position) VALUES ($1, $2, $3)",
-                    )
-                    .bind(session_id)
-                    .bind(speaker_id)
-                    .bind(i as i64)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                sqlx::query("DELETE FROM slots WHERE session_id = $1")
-                    .bind(session_id)
-                    .execute(&mut *tx)
-                    .await?;
-                for slot in &session.slots {
-                    let room_id = match &slot.room {
-                        Some(r) => Some(*room_ids.get(r).ok_or_else(|| missing("room", r))?),
+                     RETURNING id, guid",
+                    session_rows(chunk.len())
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql)).bind(edition_id);
+                for (i, x) in chunk.iter().enumerate() {
+                    let event_id = *event_ids
+                        .get(x.event.as_str())
+                        .ok_or_else(|| missing(&x.guid, "event", &x.event))?;
+                    let track_id = match &x.track {
+                        Some(t) => Some(
+                            *track_ids
+                                .get(t.as_str())
+                                .ok_or_else(|| missing(&x.guid, "track", t))?,
+                        ),
                         None => None,
                     };
-                    sqlx::query(
-                        "INSERT INTO slots (session_id, room_id, starts_at, ends_at) VALUES ($1, $2, $3, $4)",
-                    )
-                    .bind(session_id)
-                    .bind(room_id)
-                    .bind(slot.start.as_second())
-                    .bind(slot.end.as_second())
-                    .execute(&mut *tx)
-                    .await?;
+                    q = q
+                        .bind(x.guid.to_string())
+                        .bind(&x.source_uid)
+                        .bind(event_id)
+                        .bind(&x.title)
+                        .bind(&x.abstract_text)
+                        .bind(x.session_type.as_str())
+                        .bind(track_id)
+                        .bind(to_i64(x.duration_minutes))
+                        .bind(&x.url)
+                        .bind((n * BATCH + i) as i64)
+                        .bind(&x.subtitle)
+                        .bind(&x.description)
+                        .bind(&x.language)
+                        .bind(x.do_not_record);
+                }
+                for r in q.fetch_all(&mut *tx).await? {
+                    session_ids.insert(r.try_get("guid")?, r.try_get("id")?);
                 }
             }
-            sqlx::query(
-                "DELETE FROM slots WHERE session_id IN
-                   (SELECT id FROM sessions WHERE edition_id = $1 AND state = 'canceled')",
-            )
-            .bind(edition_id)
-            .execute(&mut *tx)
-            .await?;
+
+            // Speakers and slots of every session of the edition are written anew.
+            for table in ["session_speakers", "slots"] {
+                let sql = format!(
+                    "DELETE FROM {table} WHERE session_id IN (SELECT id FROM sessions WHERE edition_id = $1)"
+                );
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(edition_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let mut links: Vec<(i64, i64, i64)> = Vec::new();
+            let mut slots: Vec<(i64, Option<i64>, i64, i64)> = Vec::new();
+            for x in &s.sessions {
+                let session_id = session_ids[&x.guid.to_string()];
+                for (i, sp) in x.speakers.iter().enumerate() {
+                    let speaker_id = *speaker_ids
+                        .get(sp.as_str())
+                        .ok_or_else(|| missing(&x.guid, "speaker", sp))?;
+                    links.push((session_id, speaker_id, i as i64));
+                }
+                for slot in &x.slots {
+                    let room_id = match &slot.room {
+                        Some(r) => Some(
+                            *room_ids
+                                .get(r.as_str())
+                                .ok_or_else(|| missing(&x.guid, "room", r))?,
+                        ),
+                        None => None,
+                    };
+                    slots.push((
+                        session_id,
+                        room_id,
+                        slot.start.as_second(),
+                        slot.end.as_second(),
+                    ));
+                }
+            }
+            for chunk in links.chunks(BATCH) {
+                let sql = format!(
+                    "INSERT INTO session_speakers (session_id, speaker_id, position) VALUES {}",
+                    plain_rows(chunk.len(), 3)
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for (session, speaker, position) in chunk {
+                    q = q.bind(*session).bind(*speaker).bind(*position);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            for chunk in slots.chunks(BATCH) {
+                let sql = format!(
+                    "INSERT INTO slots (session_id, room_id, starts_at, ends_at) VALUES {}",
+                    plain_rows(chunk.len(), 4)
+                );
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                for (session, room, start, end) in chunk {
+                    q = q.bind(*session).bind(*room).bind(*start).bind(*end);
+                }
+                q.execute(&mut *tx).await?;
+            }
+
             // What the new schedule no longer lists goes; canceled sessions keep their rows.
             for (table, ids) in [
                 ("events", event_ids.values().copied().collect::<Vec<i64>>()),
@@ -410,4 +454,62 @@ impl ScheduleStore for Store {
             Ok(())
         })
     }
+}
+
+/// Rows per multi-row statement: well under both backends' limits on bound values.
+const BATCH: usize = 100;
+
+/// `($1, $2, $3), ($1, $4, $5)`: `n` rows that share `$1` (the edition) and `cols` own values.
+fn rows(n: usize, cols: usize) -> String {
+    (0..n)
+        .map(|r| format!("($1, {})", placeholders(2 + r * cols, cols)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Session rows: the edition, then 4 values, the fixed 'scheduled' state, then 10 values.
+fn session_rows(n: usize) -> String {
+    (0..n)
+        .map(|r| {
+            let at = 2 + r * 14;
+            format!(
+                "($1, {}, 'scheduled', {})",
+                placeholders(at, 3),
+                placeholders(at + 3, 11)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `($1, $2), ($3, $4)`: `n` rows of `cols` values.
+fn plain_rows(n: usize, cols: usize) -> String {
+    (0..n)
+        .map(|r| format!("({})", placeholders(1 + r * cols, cols)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A schedule that names one GUID or slug twice cannot be stored: say so the same way on both
+/// backends (PostgreSQL refuses to upsert one row twice in a statement, SQLite would not).
+fn check_unique(s: &Schedule) -> Result<()> {
+    fn twice<'a>(what: &str, keys: impl Iterator<Item = &'a str>) -> Result<()> {
+        let mut seen = std::collections::HashSet::new();
+        for k in keys {
+            if !seen.insert(k) {
+                return Err(StoreError::Conflict(format!("{what} {k} appears twice")));
+            }
+        }
+        Ok(())
+    }
+    twice("event", s.events.iter().map(|e| e.slug.as_str()))?;
+    twice("room", s.rooms.iter().map(|r| r.slug.as_str()))?;
+    twice("track", s.tracks.iter().map(|t| t.slug.as_str()))?;
+    twice("speaker", s.speakers.iter().map(|p| p.slug.as_str()))?;
+    let guids: Vec<String> = s.sessions.iter().map(|x| x.guid.to_string()).collect();
+    twice("session", guids.iter().map(String::as_str))?;
+    for x in &s.sessions {
+        twice("speaker of a session", x.speakers.iter().map(Slug::as_str))?;
+    }
+    Ok(())
 }

@@ -29,6 +29,7 @@ on_both_backends!(
     work_in_progress_round_trips,
     dropped_sessions_are_canceled_and_keep_bookmarks,
     a_bad_schedule_changes_nothing,
+    a_schedule_naming_a_guid_twice_is_a_conflict,
     releases_are_numbered_and_immutable,
     concurrent_releases_get_distinct_numbers,
     missing_things_are_not_found,
@@ -140,6 +141,20 @@ async fn a_bad_schedule_changes_nothing(db: TestDb) {
     bad.sessions[0].title = "Changed".into();
     bad.sessions[300].slots[0].room = Some(slug("no-such-room"));
     assert!(store.save_work_in_progress(&bad).await.is_err());
+    assert_eq!(
+        store.work_in_progress(&good.edition.slug).await.unwrap(),
+        good
+    );
+}
+
+async fn a_schedule_naming_a_guid_twice_is_a_conflict(db: TestDb) {
+    let store = store(&db).await;
+    let good = kubecon();
+    store.save_work_in_progress(&good).await.unwrap();
+    let mut twice = good.clone();
+    twice.sessions[5].guid = twice.sessions[4].guid;
+    let result = store.save_work_in_progress(&twice).await;
+    assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
     assert_eq!(
         store.work_in_progress(&good.edition.slug).await.unwrap(),
         good
