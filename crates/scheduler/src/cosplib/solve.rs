@@ -1,0 +1,373 @@
+//! Solving a CoSPLib instance: tracks are laid out over (session, room) cells, each track keeps
+//! its submissions in a sequence, and a decoder fills the track's cells in session order from
+//! that sequence. Annealing changes the layout and the sequences; every decoded timetable puts
+//! submissions only in their track's cells and never splits one.
+
+use super::eval::{BROKEN_SUBMISSION, Breakdown, Objective, Timetable, evaluate};
+use super::instance::Instance;
+use crate::anneal::{self, Budget, Neighbourhood, Report, Schedule};
+use crate::error::SchedError;
+use crate::rng::Rng;
+
+#[derive(Clone)]
+pub struct State<'a> {
+    inst: &'a Instance,
+    objective: Objective,
+    /// `[session][room]`: which track may use the cell.
+    layout: Vec<Vec<Option<usize>>>,
+    /// `[track]`: the order submissions fill the track's cells in.
+    sequences: Vec<Vec<usize>>,
+    timetable: Timetable,
+    cost: i64,
+}
+
+pub enum Undo {
+    Layout(Vec<Vec<Option<usize>>>, Timetable, i64),
+    Sequence(usize, Vec<usize>, Timetable, i64),
+}
+
+/// Fills each track's cells, in session then room order, with its submissions in sequence; a
+/// submission that does not fit the rest of a cell starts the next. Returns the timetable and
+/// how many submissions found no room.
+pub fn decode(
+    inst: &Instance,
+    layout: &[Vec<Option<usize>>],
+    sequences: &[Vec<usize>],
+) -> (Timetable, usize) {
+    let mut tt = Timetable::empty(inst);
+    let mut unplaced = 0;
+    for (t, seq) in sequences.iter().enumerate() {
+        let cells: Vec<(usize, usize)> = layout
+            .iter()
+            .enumerate()
+            .flat_map(|(s, row)| {
+                row.iter()
+                    .enumerate()
+                    .filter(move |(_, x)| **x == Some(t))
+                    .map(move |(r, _)| (s, r))
+            })
+            .collect();
+        let mut cell = 0;
+        let mut used = 0;
+        for &x in seq {
+            let need = inst.submissions[x].slots;
+            while cell < cells.len() && used + need > inst.sessions[cells[cell].0].slots {
+                cell += 1;
+                used = 0;
+            }
+            let Some(&(s, r)) = cells.get(cell) else {
+                unplaced += 1;
+                continue;
+            };
+            for k in used..used + need {
+                tt.cells[s][r][k] = Some(x);
+            }
+            tt.tracks[s][r] = Some(t);
+            used += need;
+        }
+    }
+    (tt, unplaced)
+}
+
+fn score(inst: &Instance, objective: Objective, tt: &Timetable, unplaced: usize) -> i64 {
+    evaluate(inst, tt).total_for(objective) + BROKEN_SUBMISSION * unplaced as i64
+}
+
+impl<'a> State<'a> {
+    /// A first timetable: each track in one room over consecutive sessions where it can be,
+    /// in the order of its submissions sheet, longest tracks first.
+    pub fn construct(inst: &'a Instance, objective: Objective) -> Result<Self, SchedError> {
+        check_feasible(inst)?;
+        let sessions = inst.sessions.len();
+        let rooms = inst.rooms.len();
+        let mut layout = vec![vec![None; rooms]; sessions];
+        let sequences: Vec<Vec<usize>> = inst
+            .tracks
+            .iter()
+            .map(|t| {
+                let mut seq = t.submissions.clone();
+                // Ordered submissions first, in their order; longer ones before shorter.
+                seq.sort_by_key(|&x| {
+                    let s = &inst.submissions[x];
+                    (s.order == 0, s.order, std::cmp::Reverse(s.slots))
+                });
+                seq
+            })
+            .collect();
+        let mut tracks: Vec<usize> = (0..inst.tracks.len()).collect();
+        let need = |t: usize| -> usize {
+            inst.tracks[t]
+                .submissions
+                .iter()
+                .map(|&x| inst.submissions[x].slots)
+                .sum()
+        };
+        tracks.sort_by_key(|&t| std::cmp::Reverse(need(t)));
+        for t in tracks {
+            let fits = |cells: &[(usize, usize)]| {
+                let mut trial = vec![vec![None; rooms]; sessions];
+                for &(s, r) in cells {
+                    trial[s][r] = Some(t);
+                }
+                let mut seqs = vec![Vec::new(); inst.tracks.len()];
+                seqs[t] = sequences[t].clone();
+                decode(inst, &trial, &seqs).1 == 0
+            };
+            // The fewest consecutive free sessions of one room that hold the track.
+            let mut placed = None;
+            'search: for len in 1..=sessions {
+                for r in 0..rooms {
+                    for s0 in 0..=sessions - len {
+                        let cells: Vec<(usize, usize)> = (s0..s0 + len).map(|s| (s, r)).collect();
+                        if cells.iter().all(|&(s, r)| layout[s][r].is_none()) && fits(&cells) {
+                            placed = Some(cells);
+                            break 'search;
+                        }
+                    }
+                }
+            }
+            let cells = match placed {
+                Some(c) => c,
+                // Free cells anywhere, roomiest sessions first, until the track fits; a track
+                // that cannot fit is left for annealing to make room for.
+                None => {
+                    let mut free: Vec<(usize, usize)> = (0..sessions)
+                        .flat_map(|s| (0..rooms).map(move |r| (s, r)))
+                        .filter(|&(s, r)| layout[s][r].is_none())
+                        .collect();
+                    free.sort_by_key(|&(s, _)| std::cmp::Reverse(inst.sessions[s].slots));
+                    let mut cells = Vec::new();
+                    for cell in free {
+                        cells.push(cell);
+                        if fits(&cells) {
+                            break;
+                        }
+                    }
+                    if fits(&cells) { cells } else { Vec::new() }
+                }
+            };
+            for (s, r) in cells {
+                layout[s][r] = Some(t);
+            }
+        }
+        let (timetable, unplaced) = decode(inst, &layout, &sequences);
+        let cost = score(inst, objective, &timetable, unplaced);
+        Ok(Self {
+            inst,
+            objective,
+            layout,
+            sequences,
+            timetable,
+            cost,
+        })
+    }
+
+    pub fn timetable(&self) -> &Timetable {
+        &self.timetable
+    }
+
+    pub fn breakdown(&self) -> Breakdown {
+        evaluate(self.inst, &self.timetable)
+    }
+
+    fn redecode(&mut self) {
+        let (tt, unplaced) = decode(self.inst, &self.layout, &self.sequences);
+        self.cost = score(self.inst, self.objective, &tt, unplaced);
+        self.timetable = tt;
+    }
+}
+
+impl Neighbourhood for State<'_> {
+    type Undo = Undo;
+
+    fn cost(&self) -> i64 {
+        self.cost
+    }
+
+    fn step(&mut self, rng: &mut Rng) -> Option<(i64, Undo)> {
+        let before = self.cost;
+        let sessions = self.inst.sessions.len();
+        let rooms = self.inst.rooms.len();
+        let undo = match rng.below(12) {
+            // Give a free cell to a track, or take one from a track (that may not need it).
+            10 | 11 => {
+                let (s, r) = (rng.below(sessions), rng.below(rooms));
+                let old = self.layout.clone();
+                if self.layout[s][r].is_some() {
+                    self.layout[s][r] = None;
+                } else {
+                    self.layout[s][r] = Some(rng.below(self.sequences.len()));
+                }
+                Undo::Layout(old, self.timetable.clone(), before)
+            }
+            // Swap two cells (a track with another, or with an empty cell).
+            0..=4 => {
+                let (s1, r1) = (rng.below(sessions), rng.below(rooms));
+                let (s2, r2) = (rng.below(sessions), rng.below(rooms));
+                if self.layout[s1][r1] == self.layout[s2][r2] {
+                    return None;
+                }
+                let old = self.layout.clone();
+                let a = self.layout[s1][r1];
+                self.layout[s1][r1] = self.layout[s2][r2];
+                self.layout[s2][r2] = a;
+                Undo::Layout(old, self.timetable.clone(), before)
+            }
+            // Swap two sessions of one room, or two rooms of one session.
+            5 => {
+                let old = self.layout.clone();
+                if rng.below(2) == 0 {
+                    let (a, b) = (rng.below(sessions), rng.below(sessions));
+                    if a == b {
+                        return None;
+                    }
+                    self.layout.swap(a, b);
+                } else {
+                    let (a, b) = (rng.below(rooms), rng.below(rooms));
+                    if a == b {
+                        return None;
+                    }
+                    for row in &mut self.layout {
+                        row.swap(a, b);
+                    }
+                }
+                Undo::Layout(old, self.timetable.clone(), before)
+            }
+            // Reorder a track's submissions: swap two, or move one.
+            _ => {
+                let t = rng.below(self.sequences.len());
+                let n = self.sequences[t].len();
+                if n < 2 {
+                    return None;
+                }
+                let old = self.sequences[t].clone();
+                let (i, j) = (rng.below(n), rng.below(n));
+                if i == j {
+                    return None;
+                }
+                if rng.below(2) == 0 {
+                    self.sequences[t].swap(i, j);
+                } else {
+                    let x = self.sequences[t].remove(i);
+                    self.sequences[t].insert(j, x);
+                }
+                Undo::Sequence(t, old, self.timetable.clone(), before)
+            }
+        };
+        self.redecode();
+        Some((self.cost - before, undo))
+    }
+
+    fn undo(&mut self, undo: Undo) {
+        match undo {
+            Undo::Layout(layout, tt, cost) => {
+                self.layout = layout;
+                self.timetable = tt;
+                self.cost = cost;
+            }
+            Undo::Sequence(t, seq, tt, cost) => {
+                self.sequences[t] = seq;
+                self.timetable = tt;
+                self.cost = cost;
+            }
+        }
+    }
+}
+
+/// What cannot be scheduled at all, said with the smallest set of things that clash.
+pub fn check_feasible(inst: &Instance) -> Result<(), SchedError> {
+    let longest = inst.sessions.iter().map(|s| s.slots).max().unwrap_or(0);
+    let mut clashes = Vec::new();
+    for s in &inst.submissions {
+        if s.slots > longest {
+            clashes.push(format!(
+                "{} needs {} consecutive time slots but the longest session has {longest}",
+                s.name, s.slots
+            ));
+        }
+    }
+    if inst.slots_needed() > inst.slots_offered() {
+        clashes.push(format!(
+            "the submissions need {} time slots and the sessions and rooms offer {}",
+            inst.slots_needed(),
+            inst.slots_offered()
+        ));
+    }
+    if clashes.is_empty() {
+        Ok(())
+    } else {
+        Err(SchedError::Infeasible(clashes))
+    }
+}
+
+/// A lower bound on the objective: every track needs at least its cells and every submission
+/// its slots somewhere, each at its cheapest; the other penalties may reach zero.
+pub fn lower_bound(inst: &Instance) -> i64 {
+    let w = &inst.weights;
+    let counted = |name: &str| !super::eval::NOT_COUNTED.contains(&name);
+    let longest = inst
+        .sessions
+        .iter()
+        .map(|s| s.slots)
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let mut bound = 0;
+    for (t, track) in inst.tracks.iter().enumerate() {
+        let slots: usize = track
+            .submissions
+            .iter()
+            .map(|&x| inst.submissions[x].slots)
+            .sum();
+        let cells = slots.div_ceil(longest) as i64;
+        let cheapest = (0..inst.sessions.len())
+            .flat_map(|s| (0..inst.rooms.len()).map(move |r| (s, r)))
+            .map(|(s, r)| {
+                let mut c = 0;
+                if counted("Tracks|Sessions") {
+                    c += w.tracks_sessions * inst.track_session[t][s];
+                }
+                if counted("Tracks|Rooms") {
+                    c += w.tracks_rooms * inst.track_room[t][r];
+                }
+                if counted("Sessions|Rooms") {
+                    c += w.sessions_rooms * inst.session_room[s][r];
+                }
+                c
+            })
+            .min()
+            .unwrap_or(0);
+        bound += cells * cheapest;
+    }
+    for (x, sub) in inst.submissions.iter().enumerate() {
+        let by_session = (0..inst.sessions.len())
+            .map(|s| {
+                w.submissions_sessions * inst.submission_session[x][s]
+                    + w.timezones * inst.submission_timezone[x][s]
+            })
+            .min()
+            .unwrap_or(0);
+        let by_room = (0..inst.rooms.len())
+            .map(|r| w.submissions_rooms * inst.submission_room[x][r])
+            .min()
+            .unwrap_or(0);
+        bound += sub.slots as i64 * (by_session + by_room);
+    }
+    bound
+}
+
+/// The best timetable found within the budget, with its breakdown.
+pub fn solve(
+    inst: &Instance,
+    objective: Objective,
+    seed: u64,
+    threads: usize,
+    budget: Budget,
+    report: &(dyn Fn(Report) + Sync),
+) -> Result<(Timetable, Breakdown), SchedError> {
+    let start = State::construct(inst, objective)?;
+    let schedule = Schedule::calibrate(&start, seed);
+    let best = anneal::run_parallel(&start, seed, threads, budget, schedule, report);
+    let breakdown = best.breakdown();
+    Ok((best.timetable, breakdown))
+}

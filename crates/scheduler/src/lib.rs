@@ -1,0 +1,9 @@
+//! Building timetables: a conference's model, an evaluator with incremental updates, a seeded
+//! anytime optimizer, lower bounds, and the CoSPLib benchmark's instances. No server in here.
+
+pub mod anneal;
+pub mod cosplib;
+pub mod error;
+pub mod rng;
+
+pub use error::{Located, SchedError};
