@@ -4,6 +4,7 @@ pub mod changes;
 pub mod crowd;
 pub mod ids;
 pub mod model;
+pub mod proposal;
 pub mod rng;
 
 pub use changes::{Change, ChangeCounts, ChangeSet};
@@ -12,3 +13,4 @@ pub use model::{
     Edition, Event, EventKind, Release, ReleaseNote, Room, Schedule, Session, SessionType, Slot,
     Speaker, Track,
 };
+pub use proposal::{Figures, Proposal, ProposedSlot};

@@ -1,6 +1,8 @@
 //! The `hallway` binary: one program that serves, imports, releases and runs the demo.
 
 mod config;
+mod demo;
+mod schedule_cmd;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -109,6 +111,11 @@ enum Command {
         #[arg(long, group = "feed", value_delimiter = ',')]
         sessions: Vec<String>,
     },
+    /// Build a timetable: solve, compare, apply, pin; or work a CoSPLib benchmark instance.
+    Schedule {
+        #[command(subcommand)]
+        command: schedule_cmd::ScheduleCommand,
+    },
     /// Freeze an edition's work-in-progress schedule into its next public release.
     Release {
         /// The edition's slug; may be left out when there is only one edition.
@@ -176,7 +183,7 @@ async fn import(
     Ok(out)
 }
 
-async fn only_edition(app: &App, given: Option<String>) -> Result<String> {
+pub(crate) async fn only_edition(app: &App, given: Option<String>) -> Result<String> {
     if let Some(e) = given {
         return Ok(e);
     }
@@ -294,6 +301,11 @@ async fn run(cli: Cli) -> Result<()> {
             let out = out?;
             print_import("the demo schedule", &out);
             let edition = out.edition.to_string();
+            for room in app.work_in_progress(&orga, &edition).await?.rooms {
+                let seats = demo::assumed_capacity(&room.name);
+                app.set_room_capacity(&orga, &edition, room.slug.as_str(), Some(seats))
+                    .await?;
+            }
             if app.attendee_count(&edition).await? == 0 {
                 let bar = spinner(&format!("Adding {attendees} attendees and their bookmarks"));
                 let shape = CrowdShape {
@@ -400,6 +412,7 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Schedule { command } => schedule_cmd::run(&config.database, command).await,
         Command::Release { edition } => {
             let app = App::open(&config.database).await?;
             let edition = only_edition(&app, edition).await?;

@@ -295,3 +295,228 @@ async fn export_every_format_from_a_release_and_the_work_in_progress() {
         assert!(text(&out).contains(says), "{says}: {}", text(&out));
     }
 }
+
+/// Asserts the run succeeded and printed `needle`; returns what it printed.
+fn succeeds_saying(o: &Output, needle: &str) -> String {
+    let t = text(o);
+    assert!(o.status.success() && t.contains(needle), "{needle}: {t}");
+    t
+}
+
+/// Asserts the run failed and said `needle`.
+fn fails_saying(o: &Output, needle: &str) {
+    let t = text(o);
+    assert!(!o.status.success() && t.contains(needle), "{needle}: {t}");
+}
+
+fn last_line(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn cosplib_solve_writes_a_solution_evaluate_scores_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let cosplib = data_dir().join("cosplib");
+    let instance = cosplib.join("instances/N2OR.xlsx").display().to_string();
+    // The reference solution of the extended model scores its published objective.
+    let reference = cosplib
+        .join("solutions/extended-N2ORSolution.xlsx")
+        .display()
+        .to_string();
+    let out = hallway(
+        dir.path(),
+        &[
+            "schedule",
+            "evaluate",
+            "--cosplib",
+            &instance,
+            "--solution",
+            &reference,
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(last_line(&out), "objective 1");
+
+    let out = hallway(
+        dir.path(),
+        &[
+            "schedule",
+            "solve",
+            "--cosplib",
+            &instance,
+            "--iterations",
+            "20000",
+            "--seed",
+            "4",
+            "-o",
+            "mine.xlsx",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let solved = last_line(&out);
+    let n: i64 = solved
+        .strip_prefix("objective ")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", text(&out)));
+    assert!(n <= 20, "the exact model's reference is 20: {n}");
+    let out = hallway(
+        dir.path(),
+        &[
+            "schedule",
+            "evaluate",
+            "--cosplib",
+            &instance,
+            "--solution",
+            "mine.xlsx",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(last_line(&out), solved);
+    assert!(!text(&out).contains("invalid:"), "{}", text(&out));
+
+    // Not a spreadsheet: one line naming the file, and a failure.
+    std::fs::write(dir.path().join("junk.xlsx"), b"not a zip").unwrap();
+    let out = hallway(
+        dir.path(),
+        &[
+            "schedule",
+            "evaluate",
+            "--cosplib",
+            "junk.xlsx",
+            "--solution",
+            "mine.xlsx",
+        ],
+    );
+    fails_saying(&out, "junk.xlsx");
+    let out = hallway(
+        dir.path(),
+        &[
+            "schedule",
+            "solve",
+            "--cosplib",
+            &instance,
+            "--time-limit",
+            "5x",
+        ],
+    );
+    fails_saying(&out, "unknown unit");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hallway(dir.path(), &["demo", "--no-serve", "--attendees", "1000"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let db = "sqlite://hallway-demo.db";
+    let app = App::open(&format!(
+        "sqlite://{}",
+        dir.path().join("hallway-demo.db").display()
+    ))
+    .await
+    .unwrap();
+    let orga = OrgaCtx::operator();
+    let movable = app.movable_sessions(&orga, "kccnceu2026").await.unwrap();
+    let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+    let uid = wip
+        .sessions
+        .iter()
+        .find(|x| x.guid == movable[0])
+        .and_then(|x| x.source_uid.clone())
+        .unwrap();
+    let released = app
+        .latest_release(&wip.edition.slug)
+        .await
+        .unwrap()
+        .unwrap();
+    app.store().close().await;
+
+    let out = hallway(dir.path(), &["--database", db, "schedule", "pin", &uid]);
+    succeeds_saying(&out, "Pinned 1 sessions; 1 pinned in kccnceu2026");
+    let out = hallway(
+        dir.path(),
+        &["--database", db, "schedule", "pin", "no-such-uid"],
+    );
+    fails_saying(&out, "no-such-uid");
+
+    let out = hallway(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "schedule",
+            "solve",
+            "--iterations",
+            "30000",
+            "--from-scratch",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let t = text(&out);
+    assert!(
+        t.contains("Proposal 1 for kccnceu2026") && t.contains("0 rules broken"),
+        "{t}"
+    );
+
+    let out = hallway(dir.path(), &["--database", db, "schedule", "compare"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let t = text(&out);
+    for row in [
+        "bookmarks missed",
+        "people over capacity",
+        "lower bound",
+        "sessions move",
+    ] {
+        assert!(t.contains(row), "{row}: {t}");
+    }
+    assert!(t.contains("attendees bookmarked both"), "{t}");
+
+    let out = hallway(dir.path(), &["--database", db, "schedule", "apply"]);
+    succeeds_saying(&out, "Applied proposal 1");
+    let out = hallway(dir.path(), &["--database", db, "schedule", "compare"]);
+    assert!(text(&out).contains("\n0 sessions move"), "{}", text(&out));
+
+    let app = App::open(&format!(
+        "sqlite://{}",
+        dir.path().join("hallway-demo.db").display()
+    ))
+    .await
+    .unwrap();
+    let after = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+    let pinned = |s: &hallway_testkit::domain::Schedule| {
+        s.sessions
+            .iter()
+            .find(|x| x.guid == movable[0])
+            .unwrap()
+            .slots
+            .clone()
+    };
+    assert_eq!(pinned(&after), pinned(&wip), "the pinned session stayed");
+    assert_ne!(after, wip, "the proposal is in the work in progress");
+    let release = app
+        .latest_release(&wip.edition.slug)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        release.schedule, released.schedule,
+        "and not in the release"
+    );
+    app.store().close().await;
+
+    let out = hallway(dir.path(), &["--database", db, "schedule", "unpin", &uid]);
+    assert!(text(&out).contains("0 pinned"), "{}", text(&out));
+    let out = hallway(
+        dir.path(),
+        &["--database", db, "schedule", "capacity", "hall-12", "9000"],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = hallway(
+        dir.path(),
+        &["--database", db, "schedule", "capacity", "nowhere", "10"],
+    );
+    fails_saying(&out, "nowhere");
+}

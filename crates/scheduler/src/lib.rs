@@ -4,6 +4,10 @@
 pub mod anneal;
 pub mod cosplib;
 pub mod error;
+pub mod eval;
+pub mod model;
 pub mod rng;
+pub mod solve;
+pub mod synthetic;
 
 pub use error::{Located, SchedError};

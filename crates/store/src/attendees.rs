@@ -18,6 +18,8 @@ pub trait AttendeeStore {
     async fn attendee_count(&self, edition: &Slug) -> Result<u64>;
     /// How many attendees bookmarked each scheduled session that has any bookmark.
     async fn bookmark_counts(&self, edition: &Slug) -> Result<HashMap<Guid, u64>>;
+    /// Each attendee's bookmarks of scheduled sessions (attendees without any left out).
+    async fn bookmark_lists(&self, edition: &Slug) -> Result<Vec<Vec<Guid>>>;
 }
 
 const BATCH: usize = 500;
@@ -132,6 +134,37 @@ impl AttendeeStore for Store {
                     ))
                 })
                 .collect()
+        })
+    }
+
+    async fn bookmark_lists(&self, edition: &Slug) -> Result<Vec<Vec<Guid>>> {
+        on_pool!(self, |pool| {
+            let rows = sqlx::query(
+                "SELECT b.attendee_id, s.guid FROM bookmarks b
+                 JOIN sessions s ON s.id = b.session_id
+                 JOIN editions e ON e.id = s.edition_id
+                 WHERE e.slug = $1 AND s.state = 'scheduled'
+                 ORDER BY b.attendee_id, s.guid",
+            )
+            .bind(edition.as_str())
+            .fetch_all(pool)
+            .await?;
+            let mut lists: Vec<Vec<Guid>> = Vec::new();
+            let mut last: Option<i64> = None;
+            for r in &rows {
+                let attendee: i64 = r.try_get("attendee_id")?;
+                let guid: String = r.try_get("guid")?;
+                let guid = Guid::parse(&guid)
+                    .map_err(|e| StoreError::invalid(format!("guid {guid}: {e}")))?;
+                if last != Some(attendee) {
+                    lists.push(Vec::new());
+                    last = Some(attendee);
+                }
+                if let Some(l) = lists.last_mut() {
+                    l.push(guid);
+                }
+            }
+            Ok(lists)
         })
     }
 }

@@ -12,6 +12,7 @@ mod error;
 mod migrate;
 mod releases;
 mod schedule;
+mod scheduling;
 
 pub use error::StoreError;
 
@@ -27,6 +28,7 @@ pub use attendees::{AttendeeStore, NewAttendee};
 pub use editions::EditionStore;
 pub use releases::ReleaseStore;
 pub use schedule::ScheduleStore;
+pub use scheduling::SchedulingStore;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

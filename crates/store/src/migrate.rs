@@ -6,12 +6,17 @@ use sqlx::Row;
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_schedule.sql")),
     (2, include_str!("../migrations/sqlite/0002_interchange.sql")),
+    (3, include_str!("../migrations/sqlite/0003_scheduling.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
     (
         2,
         include_str!("../migrations/postgres/0002_interchange.sql"),
+    ),
+    (
+        3,
+        include_str!("../migrations/postgres/0003_scheduling.sql"),
     ),
 ];
 

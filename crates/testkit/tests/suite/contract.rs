@@ -1,10 +1,11 @@
 //! The store's contract: the same behaviour on SQLite and PostgreSQL.
 
 use hallway_store::{
-    AttendeeStore, EditionStore, NewAttendee, ReleaseStore, ScheduleStore, StoreError,
+    AttendeeStore, EditionStore, NewAttendee, ReleaseStore, ScheduleStore, SchedulingStore,
+    StoreError,
 };
 use hallway_testkit::TestDb;
-use hallway_testkit::domain::{ChangeSet, Guid, Schedule, Slug};
+use hallway_testkit::domain::{ChangeSet, Figures, Guid, Proposal, ProposedSlot, Schedule, Slug};
 use hallway_testkit::hallway_app::Store;
 
 fn kubecon() -> Schedule {
@@ -34,11 +35,15 @@ on_both_backends!(
     concurrent_releases_get_distinct_numbers,
     missing_things_are_not_found,
     duplicate_attendees_conflict_and_store_nothing,
+    pins_survive_saves_and_an_unknown_session_pins_nothing,
+    proposals_are_numbered_per_edition_and_read_back_whole,
+    room_capacities_are_kept_when_a_schedule_is_saved_again,
+    bookmark_lists_hold_each_attendees_scheduled_sessions,
 );
 
 async fn migrations_are_idempotent(db: TestDb) {
     let store = Store::connect(&db.url).await.unwrap();
-    assert_eq!(store.migrate().await.unwrap(), vec![1, 2]);
+    assert_eq!(store.migrate().await.unwrap(), vec![1, 2, 3]);
     assert!(store.migrate().await.unwrap().is_empty());
 }
 
@@ -60,7 +65,7 @@ async fn upgrading_a_version_1_database_keeps_its_schedule(db: TestDb) {
     ] {
         store.execute_admin(sql).await.unwrap();
     }
-    assert_eq!(store.migrate().await.unwrap(), vec![2]);
+    assert_eq!(store.migrate().await.unwrap(), vec![2, 3]);
     let s = store.work_in_progress(&slug("old")).await.unwrap();
     assert_eq!(s.sessions.len(), 1);
     let x = &s.sessions[0];
@@ -277,4 +282,165 @@ async fn duplicate_attendees_conflict_and_store_nothing(db: TestDb) {
     assert!(matches!(result, Err(StoreError::Conflict(_))), "{result:?}");
     assert_eq!(store.attendee_count(e).await.unwrap(), 0);
     assert!(store.bookmark_counts(e).await.unwrap().is_empty());
+}
+
+async fn pins_survive_saves_and_an_unknown_session_pins_nothing(db: TestDb) {
+    let store = store(&db).await;
+    let schedule = kubecon();
+    store.save_work_in_progress(&schedule).await.unwrap();
+    let e = &schedule.edition.slug;
+    let (a, b) = (schedule.sessions[0].guid, schedule.sessions[1].guid);
+    store.set_pinned(e, &[a, b], true).await.unwrap();
+    // Pinning twice is harmless.
+    store.set_pinned(e, &[a], true).await.unwrap();
+    let mut both = vec![a, b];
+    both.sort();
+    assert_eq!(store.pinned(e).await.unwrap(), both);
+    // A session that does not exist: an error, and the valid one beside it is not pinned.
+    let c = schedule.sessions[2].guid;
+    let unknown = Guid::parse("0b5e8a3c-93b4-4d7e-9a55-4c0f7e21b803").unwrap();
+    let result = store.set_pinned(e, &[c, unknown], true).await;
+    assert!(matches!(result, Err(StoreError::NotFound(_))), "{result:?}");
+    assert_eq!(store.pinned(e).await.unwrap(), both);
+    // A newer version of the schedule keeps the pins of the sessions it keeps.
+    store.save_work_in_progress(&schedule).await.unwrap();
+    assert_eq!(store.pinned(e).await.unwrap(), both);
+    store.set_pinned(e, &[a], false).await.unwrap();
+    assert_eq!(store.pinned(e).await.unwrap(), vec![b]);
+    assert!(matches!(
+        store.set_pinned(&slug("nope"), &[a], true).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+fn proposal(schedule: &Schedule, cost: i64) -> Proposal {
+    let x = &schedule.sessions[0];
+    let slot = &x.slots[0];
+    Proposal {
+        number: 0,
+        created_at: jiff::Timestamp::from_second(1_780_000_000).unwrap(),
+        seed: 7,
+        seconds: 1.5,
+        keep_close: false,
+        placements: vec![ProposedSlot {
+            guid: x.guid,
+            room: slot.room.clone().unwrap(),
+            start: slot.start,
+            end: slot.end,
+        }],
+        figures: Figures {
+            conflicts: 12,
+            cost,
+            ..Figures::default()
+        },
+        bound: Figures::default(),
+        applied_at: None,
+    }
+}
+
+async fn proposals_are_numbered_per_edition_and_read_back_whole(db: TestDb) {
+    let store = store(&db).await;
+    let schedule = kubecon();
+    store.save_work_in_progress(&schedule).await.unwrap();
+    let e = &schedule.edition.slug;
+    assert!(matches!(
+        store.proposal(e, None).await,
+        Err(StoreError::NotFound(_))
+    ));
+    let first = proposal(&schedule, 100);
+    assert_eq!(store.save_proposal(e, &first).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .save_proposal(e, &proposal(&schedule, 90))
+            .await
+            .unwrap(),
+        2
+    );
+    let newest = store.proposal(e, None).await.unwrap();
+    assert_eq!((newest.number, newest.figures.cost), (2, 90));
+    let one = store.proposal(e, Some(1)).await.unwrap();
+    assert_eq!(
+        one,
+        Proposal {
+            number: 1,
+            ..first.clone()
+        }
+    );
+    let at = jiff::Timestamp::from_second(1_780_000_100).unwrap();
+    store.mark_applied(e, 1, at).await.unwrap();
+    assert_eq!(
+        store.proposal(e, Some(1)).await.unwrap().applied_at,
+        Some(at)
+    );
+    assert_eq!(store.proposal(e, Some(2)).await.unwrap().applied_at, None);
+    assert!(matches!(
+        store.proposal(e, Some(3)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.mark_applied(e, 3, at).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store.save_proposal(&slug("nope"), &first).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn room_capacities_are_kept_when_a_schedule_is_saved_again(db: TestDb) {
+    let store = store(&db).await;
+    let schedule = kubecon();
+    store.save_work_in_progress(&schedule).await.unwrap();
+    let e = &schedule.edition.slug;
+    let room = schedule.rooms[0].slug.clone();
+    assert_eq!(schedule.rooms[0].capacity, None);
+    store.set_capacity(e, &room, Some(1200)).await.unwrap();
+    store.save_work_in_progress(&schedule).await.unwrap();
+    let loaded = store.work_in_progress(e).await.unwrap();
+    assert_eq!(loaded.rooms[0].capacity, Some(1200));
+    store.set_capacity(e, &room, None).await.unwrap();
+    assert_eq!(
+        store.work_in_progress(e).await.unwrap().rooms[0].capacity,
+        None
+    );
+    assert!(matches!(
+        store.set_capacity(e, &slug("no-such-room"), Some(5)).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+async fn bookmark_lists_hold_each_attendees_scheduled_sessions(db: TestDb) {
+    let store = store(&db).await;
+    let full = kubecon();
+    store.save_work_in_progress(&full).await.unwrap();
+    let e = &full.edition.slug;
+    let g = |i: usize| full.sessions[i].guid;
+    let attendees = [
+        NewAttendee {
+            handle: "ada".into(),
+            bookmarks: vec![g(0), g(1), g(2)],
+        },
+        NewAttendee {
+            handle: "bob".into(),
+            bookmarks: vec![g(2)],
+        },
+        NewAttendee {
+            handle: "cy".into(),
+            bookmarks: vec![],
+        },
+    ];
+    store.add_attendees(e, &attendees).await.unwrap();
+    let sorted = |mut v: Vec<Guid>| {
+        v.sort();
+        v
+    };
+    let mut lists = store.bookmark_lists(e).await.unwrap();
+    lists.sort_by_key(Vec::len);
+    assert_eq!(lists, vec![vec![g(2)], sorted(vec![g(0), g(1), g(2)])]);
+    // A canceled session is no longer anyone's interest.
+    let mut smaller = full.clone();
+    smaller.sessions.retain(|s| s.guid != g(2));
+    store.save_work_in_progress(&smaller).await.unwrap();
+    let lists = store.bookmark_lists(e).await.unwrap();
+    assert_eq!(lists, vec![sorted(vec![g(0), g(1)])]);
 }

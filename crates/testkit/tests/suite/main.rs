@@ -22,3 +22,4 @@ mod browser;
 mod contract;
 mod http;
 mod import;
+mod scheduling;

@@ -1,0 +1,556 @@
+//! Building an edition's timetable: solve, compare with the work in progress, apply, pin.
+//! The CLI calls these now; the organizer pages will call the same functions, starting a solve
+//! as a background job and showing its progress.
+
+use crate::timetable::{self, Mapping};
+use crate::{App, AppError, OrgaCtx, Result};
+use hallway_domain::{ChangeSet, Figures, Guid, Proposal, ProposedSlot, Schedule, Slug};
+use hallway_scheduler::anneal::{Budget, Report};
+use hallway_scheduler::eval::{Breakdown, Evaluator};
+use hallway_scheduler::model::{Placement, Problem};
+use hallway_scheduler::solve;
+use hallway_store::{AttendeeStore, ScheduleStore, SchedulingStore};
+use std::collections::HashSet;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+#[derive(Debug, Clone)]
+pub struct SolveOptions {
+    pub budget: Budget,
+    pub seed: u64,
+    pub threads: usize,
+    /// Stay close to the work in progress (re-optimizing after a release) instead of starting
+    /// afresh.
+    pub keep_close: bool,
+    /// Interest from a poll instead of the attendees' bookmarks.
+    pub interest: Option<Vec<Vec<Guid>>>,
+    /// Ignore where sessions are now and build from nothing.
+    pub from_scratch: bool,
+}
+
+/// A solve's progress: the best cost so far next to the bound.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub best: i64,
+    pub bound: i64,
+    /// Parts per thousand of the budget used.
+    pub permille: u32,
+}
+
+impl Progress {
+    /// How far the best is above the bound, as a share of the best.
+    pub fn gap(&self) -> f64 {
+        if self.best <= 0 {
+            0.0
+        } else {
+            (self.best - self.bound).max(0) as f64 / self.best as f64
+        }
+    }
+}
+
+/// A solve running in the background.
+pub struct SolveJob {
+    pub progress: watch::Receiver<Progress>,
+    pub done: tokio::task::JoinHandle<Result<Proposal>>,
+}
+
+/// One remaining conflict of a proposal, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictLine {
+    pub sessions: [String; 2],
+    pub attendees: u32,
+    pub why: String,
+}
+
+/// A proposal beside the work in progress, figure by figure.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub number: u32,
+    pub current: Figures,
+    pub proposed: Figures,
+    pub bound: Figures,
+    /// How many sessions the proposal moves.
+    pub moved: usize,
+    /// Remaining conflicts, largest first: how many pairs of each size.
+    pub by_size: Vec<(u32, usize)>,
+    pub biggest: Vec<ConflictLine>,
+}
+
+fn figures(b: &Breakdown, p: &Problem) -> Figures {
+    Figures {
+        hard: b.hard,
+        conflicts: b.conflicts,
+        conflict_pairs: b.conflict_pairs,
+        overflow: b.overflow,
+        coherence: b.coherence,
+        preference: b.preference,
+        changes: b.changes,
+        cost: b.cost(&p.weights),
+    }
+}
+
+/// Everything a solve needs, read once.
+struct Inputs {
+    schedule: Schedule,
+    problem: Problem,
+    mapping: Mapping,
+}
+
+impl App {
+    async fn scheduling_inputs(
+        &self,
+        edition: &Slug,
+        keep_close: bool,
+        interest: Option<&[Vec<Guid>]>,
+    ) -> Result<Inputs> {
+        let schedule = self.store.work_in_progress(edition).await?;
+        let pinned: HashSet<Guid> = self.store.pinned(edition).await?.into_iter().collect();
+        let bookmarks = match interest {
+            Some(i) => i.to_vec(),
+            None => self.store.bookmark_lists(edition).await?,
+        };
+        let (problem, mapping) = timetable::build(&schedule, &pinned, &bookmarks, keep_close);
+        if problem.sessions.is_empty() {
+            return Err(AppError::Invalid(format!(
+                "{edition} has no talks with a room and a time to schedule"
+            )));
+        }
+        Ok(Inputs {
+            schedule,
+            problem,
+            mapping,
+        })
+    }
+
+    /// Starts a solve in the background; the proposal is stored when it ends.
+    pub async fn start_solve(
+        &self,
+        _orga: &OrgaCtx,
+        edition: &str,
+        options: SolveOptions,
+    ) -> Result<SolveJob> {
+        let slug = crate::parse_slug(edition)?;
+        let inputs = self
+            .scheduling_inputs(&slug, options.keep_close, options.interest.as_deref())
+            .await?;
+        solve::check_feasible(&inputs.problem).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let bound = solve::lower_bound(&inputs.problem).cost(&inputs.problem.weights);
+        let (tx, rx) = watch::channel(Progress {
+            best: 0,
+            bound,
+            permille: 0,
+        });
+        let app = self.clone();
+        let done = tokio::spawn(async move {
+            let inputs = Arc::new(inputs);
+            let solving = Arc::clone(&inputs);
+            let opts = options.clone();
+            let started = std::time::Instant::now();
+            let solution = tokio::task::spawn_blocking(move || {
+                let report = |r: Report| {
+                    // Two threads report; the progress shows the better one.
+                    tx.send_if_modified(|p| {
+                        let best = if p.best == 0 {
+                            r.best
+                        } else {
+                            p.best.min(r.best)
+                        };
+                        let permille = ((r.progress * 1000.0) as u32).min(1000);
+                        let changed = best != p.best || permille != p.permille;
+                        *p = Progress {
+                            best,
+                            bound,
+                            permille: permille.max(p.permille),
+                        };
+                        changed
+                    });
+                };
+                let start = (!opts.from_scratch)
+                    .then(|| timetable::current_placement(&solving.schedule, &solving.mapping));
+                solve::solve(
+                    &solving.problem,
+                    start,
+                    opts.seed,
+                    opts.threads,
+                    opts.budget,
+                    &report,
+                )
+            })
+            .await
+            .map_err(|e| AppError::Invalid(format!("the solve stopped: {e}")))?
+            .map_err(|e| AppError::Invalid(e.to_string()))?;
+            let p = &inputs.problem;
+            let placements = solution
+                .placement
+                .iter()
+                .enumerate()
+                .filter_map(|(i, pl)| {
+                    let slot = inputs.mapping.slot(p, i, (*pl)?);
+                    Some(ProposedSlot {
+                        guid: inputs.mapping.sessions[i],
+                        room: slot.room?,
+                        start: slot.start,
+                        end: slot.end,
+                    })
+                })
+                .collect();
+            let proposal = Proposal {
+                number: 0,
+                created_at: jiff::Timestamp::now(),
+                seed: options.seed,
+                seconds: started.elapsed().as_secs_f64(),
+                keep_close: options.keep_close,
+                placements,
+                figures: figures(&solution.breakdown, p),
+                bound: figures(&solution.bound, p),
+                applied_at: None,
+            };
+            let number = app
+                .store
+                .save_proposal(&inputs.schedule.edition.slug, &proposal)
+                .await?;
+            Ok(Proposal { number, ..proposal })
+        });
+        Ok(SolveJob { progress: rx, done })
+    }
+
+    /// Solves and waits for the proposal.
+    pub async fn solve_schedule(
+        &self,
+        orga: &OrgaCtx,
+        edition: &str,
+        options: SolveOptions,
+    ) -> Result<Proposal> {
+        let job = self.start_solve(orga, edition, options).await?;
+        job.done
+            .await
+            .map_err(|e| AppError::Invalid(format!("the solve stopped: {e}")))?
+    }
+
+    /// A proposal (the newest by default) beside the work in progress.
+    pub async fn compare_proposal(
+        &self,
+        _orga: &OrgaCtx,
+        edition: &str,
+        number: Option<u32>,
+    ) -> Result<Comparison> {
+        let slug = crate::parse_slug(edition)?;
+        let proposal = self.store.proposal(&slug, number).await?;
+        let inputs = self
+            .scheduling_inputs(&slug, proposal.keep_close, None)
+            .await?;
+        let p = &inputs.problem;
+        let current = timetable::current_placement(&inputs.schedule, &inputs.mapping);
+        let proposed = placement_of(&proposal, &inputs.schedule, &inputs.mapping, &current);
+        let now = Evaluator::new(p, current.clone());
+        let then = Evaluator::new(p, proposed.clone());
+        let moved = current
+            .iter()
+            .zip(&proposed)
+            .filter(|(a, b)| a != b)
+            .count();
+        let (by_size, biggest) = remaining_conflicts(p, &then);
+        Ok(Comparison {
+            number: proposal.number,
+            current: figures(&now.report(), p),
+            proposed: figures(&then.report(), p),
+            bound: figures(&solve::lower_bound(p), p),
+            moved,
+            by_size,
+            biggest,
+        })
+    }
+
+    /// Writes a proposal into the work in progress (never into a release). Returns what
+    /// changed.
+    pub async fn apply_proposal(
+        &self,
+        _orga: &OrgaCtx,
+        edition: &str,
+        number: Option<u32>,
+    ) -> Result<(u32, ChangeSet)> {
+        let slug = crate::parse_slug(edition)?;
+        let proposal = self.store.proposal(&slug, number).await?;
+        let before = self.store.work_in_progress(&slug).await?;
+        let mut after = before.clone();
+        for placed in &proposal.placements {
+            if let Some(x) = after.sessions.iter_mut().find(|x| x.guid == placed.guid)
+                && let Some(slot) = x.slots.first_mut()
+            {
+                *slot = hallway_domain::Slot {
+                    room: Some(placed.room.clone()),
+                    start: placed.start,
+                    end: placed.end,
+                };
+            }
+        }
+        after.fit_dates_to_slots();
+        self.store.save_work_in_progress(&after).await?;
+        self.store
+            .mark_applied(&slug, proposal.number, jiff::Timestamp::now())
+            .await?;
+        Ok((proposal.number, ChangeSet::between(&before, &after)))
+    }
+
+    /// Pins sessions where they are (or unpins them): solves move everything else.
+    pub async fn pin_sessions(
+        &self,
+        _orga: &OrgaCtx,
+        edition: &str,
+        sessions: &[Guid],
+        pinned: bool,
+    ) -> Result<()> {
+        let slug = crate::parse_slug(edition)?;
+        Ok(self.store.set_pinned(&slug, sessions, pinned).await?)
+    }
+
+    /// The sessions a solve places, in the edition's order; the rest (breaks, socials, areas,
+    /// all-day blocks) stay where they are.
+    pub async fn movable_sessions(&self, _orga: &OrgaCtx, edition: &str) -> Result<Vec<Guid>> {
+        let slug = crate::parse_slug(edition)?;
+        Ok(self
+            .scheduling_inputs(&slug, false, Some(&[]))
+            .await?
+            .mapping
+            .sessions)
+    }
+
+    pub async fn pinned_sessions(&self, _orga: &OrgaCtx, edition: &str) -> Result<Vec<Guid>> {
+        let slug = crate::parse_slug(edition)?;
+        Ok(self.store.pinned(&slug).await?)
+    }
+
+    /// Sets how many people a room seats.
+    pub async fn set_room_capacity(
+        &self,
+        _orga: &OrgaCtx,
+        edition: &str,
+        room: &str,
+        capacity: Option<u32>,
+    ) -> Result<()> {
+        let slug = crate::parse_slug(edition)?;
+        let room = crate::parse_slug(room)?;
+        Ok(self.store.set_capacity(&slug, &room, capacity).await?)
+    }
+}
+
+/// The proposal's placements as problem placements; sessions it does not mention stay.
+fn placement_of(
+    proposal: &Proposal,
+    s: &Schedule,
+    m: &Mapping,
+    current: &[Option<Placement>],
+) -> Vec<Option<Placement>> {
+    let mut out = current.to_vec();
+    for placed in &proposal.placements {
+        let slot = hallway_domain::Slot {
+            room: Some(placed.room.clone()),
+            start: placed.start,
+            end: placed.end,
+        };
+        if let (Some(i), Some(pl)) = (
+            m.index_of(&placed.guid),
+            timetable::placement_of_slot(s, m, &slot),
+        ) {
+            out[i] = Some(pl);
+        }
+    }
+    out
+}
+
+/// Remaining conflicts: pairs of overlapping sessions with shared bookmarkers, counted by
+/// size, and the biggest explained.
+fn remaining_conflicts(p: &Problem, e: &Evaluator<'_>) -> (Vec<(u32, usize)>, Vec<ConflictLine>) {
+    let placed = e.placement();
+    let mut co: std::collections::HashMap<(usize, usize), u32> = std::collections::HashMap::new();
+    for list in &p.attendees {
+        for (i, &a) in list.iter().enumerate() {
+            for &b in &list[i + 1..] {
+                let (x, y) = if a < b { (a, b) } else { (b, a) };
+                if let (Some(pa), Some(pb)) = (placed[x], placed[y]) {
+                    let (a0, a1) = p.span(x, pa);
+                    let (b0, b1) = p.span(y, pb);
+                    if pa.day == pb.day && a0 < b1 && b0 < a1 {
+                        *co.entry((x, y)).or_insert(0) += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut pairs: Vec<((usize, usize), u32)> = co.into_iter().collect();
+    pairs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let buckets = [1000, 500, 200, 100, 50, 10, 1];
+    let by_size = buckets
+        .iter()
+        .map(|&b| (b, pairs.iter().filter(|(_, n)| *n >= b).count()))
+        .collect();
+    let biggest = pairs
+        .iter()
+        .take(10)
+        .map(|&((a, b), n)| ConflictLine {
+            sessions: [p.sessions[a].name.clone(), p.sessions[b].name.clone()],
+            attendees: n,
+            why: explain(p, e, a, b),
+        })
+        .collect();
+    (by_size, biggest)
+}
+
+/// Why two sessions that share bookmarkers still run at the same time.
+fn explain(p: &Problem, e: &Evaluator<'_>, a: usize, b: usize) -> String {
+    let day = |d: usize| p.days[d].label.clone();
+    if p.sessions[a].pinned.is_some() && p.sessions[b].pinned.is_some() {
+        return "both are pinned".to_owned();
+    }
+    let mut reasons = Vec::new();
+    for s in [a, b] {
+        let z = &p.sessions[s];
+        if z.pinned.is_some() {
+            reasons.push(format!("{:?} is pinned", z.name));
+        }
+        if let Some(days) = &z.days
+            && days.len() == 1
+        {
+            reasons.push(format!("{:?} runs only on {}", z.name, day(days[0])));
+        }
+        let places = p.candidates(s).len();
+        if places > 0 && places < 6 {
+            reasons.push(format!(
+                "{:?} fits in only {places} places (its kind of room and its time)",
+                z.name
+            ));
+        }
+    }
+    if reasons.is_empty() {
+        // Nothing forbids a move: say what the cheapest one costs elsewhere.
+        let mut probe = e.clone();
+        let before = probe.cost();
+        let mut cheapest: Option<i64> = None;
+        for s in [a, b] {
+            if p.sessions[s].pinned.is_some() {
+                continue;
+            }
+            let from = probe.placement()[s];
+            for pl in p.candidates(s) {
+                probe.set(s, Some(pl));
+                let delta = probe.cost() - before;
+                cheapest = Some(cheapest.map_or(delta, |c| c.min(delta)));
+            }
+            probe.set(s, from);
+        }
+        return match cheapest {
+            Some(c) if c >= 0 => format!(
+                "moving either elsewhere costs more than it saves (the cheapest move adds {c} to the cost)"
+            ),
+            _ => "a move that helps exists: a longer solve should find it".to_owned(),
+        };
+    }
+    reasons.join("; ")
+}
+
+impl App {
+    /// Sessions named by GUID or by the id they had where they came from (a Sched UID, a frab
+    /// id); an unknown name is an error that says which.
+    pub async fn find_sessions(
+        &self,
+        _orga: &OrgaCtx,
+        edition: &str,
+        names: &[String],
+    ) -> Result<Vec<Guid>> {
+        let slug = crate::parse_slug(edition)?;
+        let s = self.store.work_in_progress(&slug).await?;
+        names
+            .iter()
+            .map(|n| {
+                let n = n.trim();
+                s.sessions
+                    .iter()
+                    .find(|x| x.guid.to_string() == n || x.source_uid.as_deref() == Some(n))
+                    .map(|x| x.guid)
+                    .ok_or_else(|| AppError::NotFound(format!("session {n:?} in {slug}")))
+            })
+            .collect()
+    }
+
+    /// Interest from a poll: a CSV with `attendee` and `session` columns (a session by GUID,
+    /// source id or exact title), one row per attendee and session.
+    pub async fn read_interest(
+        &self,
+        _orga: &OrgaCtx,
+        edition: &str,
+        file: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<Vec<Guid>>> {
+        let slug = crate::parse_slug(edition)?;
+        let s = self.store.work_in_progress(&slug).await?;
+        parse_interest(&s, file, bytes)
+    }
+}
+
+/// A session by GUID, source id or exact title; a title several sessions share is ambiguous.
+fn find_session(s: &Schedule, name: &str) -> std::result::Result<Guid, String> {
+    if let Some(x) = s
+        .sessions
+        .iter()
+        .find(|x| x.guid.to_string() == name || x.source_uid.as_deref() == Some(name))
+    {
+        return Ok(x.guid);
+    }
+    let titled: Vec<&hallway_domain::Session> =
+        s.sessions.iter().filter(|x| x.title == name).collect();
+    match titled.as_slice() {
+        [one] => Ok(one.guid),
+        [] => Err(format!("no session {name:?} in {}", s.edition.slug)),
+        many => Err(format!(
+            "{} sessions are titled {name:?}: name it by GUID",
+            many.len()
+        )),
+    }
+}
+
+pub(crate) fn parse_interest(s: &Schedule, file: &str, bytes: &[u8]) -> Result<Vec<Vec<Guid>>> {
+    use hallway_formats::FormatError;
+    let bad = |error: FormatError| AppError::BadFile {
+        file: file.to_owned(),
+        error,
+    };
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| bad(FormatError::whole(format!("not UTF-8 text: {e}"))))?;
+    let rows = hallway_formats::csv::records(text).map_err(bad)?;
+    let Some((header, rows)) = rows.split_first() else {
+        return Err(bad(FormatError::whole("the file is empty")));
+    };
+    let col = |name: &str| {
+        header
+            .fields
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                bad(FormatError::at(
+                    header.line,
+                    name,
+                    format!("no {name} column"),
+                ))
+            })
+    };
+    let (who, what) = (col("attendee")?, col("session")?);
+    let mut lists: Vec<Vec<Guid>> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for r in rows {
+        let cell = |c: usize| r.fields.get(c).map(|f| f.trim()).unwrap_or_default();
+        let (attendee, session) = (cell(who), cell(what));
+        if attendee.is_empty() {
+            return Err(bad(FormatError::at(r.line, "attendee", "empty")));
+        }
+        let guid =
+            find_session(s, session).map_err(|why| bad(FormatError::at(r.line, "session", why)))?;
+        let i = *index.entry(attendee.to_owned()).or_insert_with(|| {
+            lists.push(Vec::new());
+            lists.len() - 1
+        });
+        if !lists[i].contains(&guid) {
+            lists[i].push(guid);
+        }
+    }
+    Ok(lists)
+}
