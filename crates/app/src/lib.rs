@@ -15,7 +15,7 @@ pub use error::AppError;
 pub use hallway_scheduler as scheduler;
 pub use import::{ImportOutcome, MAX_IMPORT_BYTES, ScheduleCounts, check_import_size};
 pub use permissions::OrgaCtx;
-pub use scheduling::{Comparison, ConflictLine, Progress, SolveJob, SolveOptions};
+pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
 
 pub use hallway_domain as domain;
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions};

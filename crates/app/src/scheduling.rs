@@ -89,6 +89,15 @@ fn figures(b: &Breakdown, p: &Problem) -> Figures {
     }
 }
 
+/// An edition's timetabling problem, where its sessions are now and which session each index
+/// stands for: what tools outside Hallway need to propose a timetable of their own.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ProblemFile {
+    pub problem: Problem,
+    pub current: Vec<Option<Placement>>,
+    pub sessions: Vec<Guid>,
+}
+
 /// Everything a solve needs, read once.
 struct Inputs {
     schedule: Schedule,
@@ -134,7 +143,8 @@ impl App {
             .scheduling_inputs(&slug, options.keep_close, options.interest.as_deref())
             .await?;
         solve::check_feasible(&inputs.problem).map_err(|e| AppError::Invalid(e.to_string()))?;
-        let bound = solve::lower_bound(&inputs.problem).cost(&inputs.problem.weights);
+        let bound =
+            hallway_scheduler::bound::lower_bound(&inputs.problem).cost(&inputs.problem.weights);
         let (tx, rx) = watch::channel(Progress {
             best: 0,
             bound,
@@ -254,7 +264,7 @@ impl App {
             number: proposal.number,
             current: figures(&now.report(), p),
             proposed: figures(&then.report(), p),
-            bound: figures(&solve::lower_bound(p), p),
+            bound: figures(&hallway_scheduler::bound::lower_bound(p), p),
             moved,
             by_size,
             biggest,
@@ -290,6 +300,52 @@ impl App {
             .mark_applied(&slug, proposal.number, jiff::Timestamp::now())
             .await?;
         Ok((proposal.number, ChangeSet::between(&before, &after)))
+    }
+
+    /// The edition's problem as the optimizer sees it, on the attendees' bookmarks.
+    pub async fn timetable_problem(&self, _orga: &OrgaCtx, edition: &str) -> Result<ProblemFile> {
+        let slug = crate::parse_slug(edition)?;
+        let inputs = self.scheduling_inputs(&slug, false, None).await?;
+        Ok(ProblemFile {
+            current: timetable::current_placement(&inputs.schedule, &inputs.mapping),
+            problem: inputs.problem,
+            sessions: inputs.mapping.sessions,
+        })
+    }
+
+    /// Scores a timetable made elsewhere (by index into `timetable_problem`'s sessions) with
+    /// the optimizer's own evaluator: its figures and the lower bound.
+    pub async fn score_timetable(
+        &self,
+        _orga: &OrgaCtx,
+        edition: &str,
+        placement: &[Option<Placement>],
+    ) -> Result<(Figures, Figures)> {
+        let slug = crate::parse_slug(edition)?;
+        let inputs = self.scheduling_inputs(&slug, false, None).await?;
+        let p = &inputs.problem;
+        if placement.len() != p.sessions.len() {
+            return Err(AppError::Invalid(format!(
+                "the timetable places {} sessions; {edition} has {} to place",
+                placement.len(),
+                p.sessions.len()
+            )));
+        }
+        for (i, pl) in placement.iter().enumerate() {
+            if let Some(pl) = pl
+                && (pl.room >= p.rooms.len() || pl.day >= p.days.len())
+            {
+                return Err(AppError::Invalid(format!(
+                    "session {i} is placed in room {} on day {}, which do not exist",
+                    pl.room, pl.day
+                )));
+            }
+        }
+        let e = Evaluator::new(p, placement.to_vec());
+        Ok((
+            figures(&e.report(), p),
+            figures(&hallway_scheduler::bound::lower_bound(p), p),
+        ))
     }
 
     /// Pins sessions where they are (or unpins them): solves move everything else.

@@ -87,6 +87,22 @@ pub enum ScheduleCommand {
         #[arg(required = true)]
         sessions: Vec<String>,
     },
+    /// Write the edition's timetabling problem as JSON, for tools outside Hallway.
+    Problem {
+        #[arg(long)]
+        edition: Option<String>,
+        /// Where to write it (stdout by default).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Score a timetable made elsewhere: a JSON list with, for each session of `problem`, its
+    /// placement ({"room", "day", "start"}) or null.
+    Score {
+        #[arg(long)]
+        edition: Option<String>,
+        #[arg(long)]
+        placements: PathBuf,
+    },
     /// Set how many people a room seats (`none` when unknown).
     Capacity {
         #[arg(long)]
@@ -361,6 +377,47 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
                 "Applied proposal {n} to the work in progress of {edition}: {} moved in time, {} moved room (`hallway release` publishes it)",
                 c.moved_in_time, c.moved_room
             );
+            Ok(())
+        }
+        ScheduleCommand::Problem { edition, output } => {
+            let app = app().await?;
+            let edition = only_edition(&app, edition).await?;
+            let file = app.timetable_problem(&orga, &edition).await?;
+            let json = serde_json::to_string(&file)?;
+            match output {
+                Some(path) => std::fs::write(&path, json)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => println!("{json}"),
+            }
+            Ok(())
+        }
+        ScheduleCommand::Score {
+            edition,
+            placements,
+        } => {
+            let app = app().await?;
+            let edition = only_edition(&app, edition).await?;
+            let (name, bytes) = read(&placements)?;
+            let placement: Vec<Option<hallway_app::scheduler::model::Placement>> =
+                serde_json::from_slice(&bytes)
+                    .with_context(|| format!("{name}: not a list of placements"))?;
+            let (f, bound) = app.score_timetable(&orga, &edition, &placement).await?;
+            let rows = [
+                ("rules broken", f.hard, bound.hard),
+                ("bookmarks missed", f.conflicts, bound.conflicts),
+                (
+                    "overlapping bookmark pairs",
+                    f.conflict_pairs,
+                    bound.conflict_pairs,
+                ),
+                ("people over capacity", f.overflow, bound.overflow),
+                ("track coherence penalties", f.coherence, bound.coherence),
+                ("outside preferred times", f.preference, bound.preference),
+            ];
+            for (label, value, at_least) in rows {
+                println!("{label:<34} {value:>10}   (bound {at_least})");
+            }
+            println!("cost {}", f.cost);
             Ok(())
         }
         ScheduleCommand::Pin { edition, sessions } => {

@@ -507,6 +507,54 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
     );
     app.store().close().await;
 
+    // A timetable made elsewhere is scored by the same evaluator.
+    let out = hallway(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "schedule",
+            "problem",
+            "-o",
+            "problem.json",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("problem.json")).unwrap()).unwrap();
+    assert_eq!(file["sessions"].as_array().unwrap().len(), movable.len());
+    std::fs::write(
+        dir.path().join("current.json"),
+        serde_json::to_vec(&file["current"]).unwrap(),
+    )
+    .unwrap();
+    let out = hallway(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "schedule",
+            "score",
+            "--placements",
+            "current.json",
+        ],
+    );
+    let t = succeeds_saying(&out, "people over capacity");
+    assert!(last_line(&out).starts_with("cost "), "{t}");
+    std::fs::write(dir.path().join("short.json"), b"[null]").unwrap();
+    let out = hallway(
+        dir.path(),
+        &[
+            "--database",
+            db,
+            "schedule",
+            "score",
+            "--placements",
+            "short.json",
+        ],
+    );
+    fails_saying(&out, "the timetable places 1 sessions");
+
     let out = hallway(dir.path(), &["--database", db, "schedule", "unpin", &uid]);
     assert!(text(&out).contains("0 pinned"), "{}", text(&out));
     let out = hallway(

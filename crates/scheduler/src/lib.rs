@@ -2,6 +2,7 @@
 //! anytime optimizer, lower bounds, and the CoSPLib benchmark's instances. No server in here.
 
 pub mod anneal;
+pub mod bound;
 pub mod cosplib;
 pub mod error;
 pub mod eval;

@@ -3,8 +3,10 @@
 //!
 //! Times are minutes within a day; days are indexes. Every id is an index into its vector.
 
+use serde::{Deserialize, Serialize};
+
 /// A day of the grid: the times sessions may start at, and the breaks no session may span.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Day {
     pub label: String,
     /// Allowed start times, ascending.
@@ -16,7 +18,7 @@ pub struct Day {
 }
 
 /// A window of time on a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Window {
     pub day: usize,
     pub start: i32,
@@ -29,7 +31,7 @@ impl Window {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Room {
     pub name: String,
     /// Seats; `None` when unknown (no overflow is counted there).
@@ -40,7 +42,7 @@ pub struct Room {
     pub available: Option<Vec<Window>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Speaker {
     pub name: String,
     /// When the speaker cannot be anywhere.
@@ -50,14 +52,14 @@ pub struct Speaker {
 }
 
 /// Where and when a session runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Placement {
     pub room: usize,
     pub day: usize,
     pub start: i32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     pub name: String,
     pub minutes: i32,
@@ -73,7 +75,7 @@ pub struct Session {
 }
 
 /// How much each soft penalty weighs; hard constraints are never traded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Weights {
     /// Per bookmarked session an attendee cannot attend because of another they bookmarked.
     pub conflict: i64,
@@ -103,7 +105,7 @@ impl Default for Weights {
 /// A track with at most this many sessions should not run two at once.
 pub const SMALL_TRACK: usize = 8;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub days: Vec<Day>,
     pub rooms: Vec<Room>,

@@ -397,69 +397,6 @@ impl Neighbourhood for Search<'_> {
     }
 }
 
-/// A lower bound on each penalty, and so on the cost of any timetable.
-pub fn lower_bound(p: &Problem) -> Breakdown {
-    let mut b = Breakdown::default();
-    // Conflicts among pinned sessions cannot be undone, and adding sessions never helps.
-    let pinned: Vec<Option<Placement>> = p.sessions.iter().map(|x| x.pinned).collect();
-    let fixed = Evaluator::new(p, pinned).report();
-    b.conflicts = fixed.conflicts;
-    b.conflict_pairs = fixed.conflict_pairs;
-    // Overflow: the largest audiences against the largest room-times any timetable can give.
-    let shortest = p
-        .sessions
-        .iter()
-        .map(|x| x.minutes)
-        .min()
-        .unwrap_or(30)
-        .max(1);
-    let mut seats: Vec<u32> = Vec::new();
-    for room in &p.rooms {
-        let Some(cap) = room.capacity else {
-            // A room of unknown size seats everyone: no overflow can be proven.
-            return b;
-        };
-        let uses: i32 = p
-            .days
-            .iter()
-            .map(|d| {
-                let first = d.starts.first().copied().unwrap_or(d.end);
-                ((d.end - first) / shortest).max(0)
-            })
-            .sum();
-        seats.extend(std::iter::repeat_n(cap, uses as usize));
-    }
-    seats.sort_unstable_by(|a, b| b.cmp(a));
-    let mut audiences: Vec<u32> = p.sessions.iter().map(|x| x.audience).collect();
-    audiences.sort_unstable_by(|a, b| b.cmp(a));
-    b.overflow = audiences
-        .iter()
-        .enumerate()
-        .map(|(i, &a)| i64::from(a.saturating_sub(seats.get(i).copied().unwrap_or(0))))
-        .sum();
-    // Preferences no allowed placement meets.
-    for (s, x) in p.sessions.iter().enumerate() {
-        let picky = x
-            .speakers
-            .iter()
-            .any(|&sp| !p.speakers[sp].preferred.is_empty());
-        if picky {
-            let pleased = p.candidates(s).into_iter().any(|pl| {
-                let (start, end) = p.span(s, pl);
-                x.speakers.iter().all(|&sp| {
-                    let pref = &p.speakers[sp].preferred;
-                    pref.is_empty()
-                        || pref
-                            .iter()
-                            .any(|w| w.day == pl.day && w.start <= start && end <= w.end)
-                })
-            });
-            b.preference += i64::from(!pleased);
-        }
-    }
-    b
-}
-
 /// Solves within the budget on `threads` threads, from `start` when it breaks no rule, else
 /// from a greedy timetable; the same seed and an iteration budget give the same timetable.
 pub fn solve(
@@ -478,7 +415,7 @@ pub fn solve(
     let start = Search::new(p, start);
     let schedule = Schedule::calibrate(&start, seed);
     let best = anneal::run_parallel(&start, seed, threads, budget, schedule, report);
-    let bound = lower_bound(p);
+    let bound = crate::bound::lower_bound(p);
     let breakdown = best.eval.report();
     Ok(Solution {
         placement: best.eval.placement().to_vec(),

@@ -1,10 +1,11 @@
 //! Solving conference problems: rules kept, pins respected, seeds repeat, clashes named.
 
 use hallway_scheduler::anneal::Budget;
+use hallway_scheduler::bound::lower_bound;
 use hallway_scheduler::error::SchedError;
 use hallway_scheduler::eval::Evaluator;
 use hallway_scheduler::model::{Placement, Problem};
-use hallway_scheduler::solve::{check_feasible, construct, lower_bound, solve};
+use hallway_scheduler::solve::{check_feasible, construct, solve};
 use hallway_scheduler::synthetic::{Shape, generate};
 
 fn run(
@@ -169,4 +170,64 @@ fn a_session_that_fits_nowhere_says_why() {
         )),
         "{err}"
     );
+}
+
+#[test]
+fn the_overflow_bound_counts_audiences_no_room_can_seat() {
+    use hallway_scheduler::model::*;
+    let day = Day {
+        label: "d".into(),
+        starts: vec![600, 630],
+        end: 660,
+        breaks: vec![],
+    };
+    let room = |name: &str, capacity| Room {
+        name: name.into(),
+        capacity: Some(capacity),
+        kinds: None,
+        available: None,
+    };
+    let talk = |name: &str, audience| Session {
+        name: name.into(),
+        minutes: 30,
+        kind: 1,
+        track: None,
+        speakers: vec![],
+        audience,
+        days: None,
+        pinned: None,
+    };
+    let p = Problem {
+        days: vec![day],
+        rooms: vec![room("big", 400), room("small", 100)],
+        sessions: vec![
+            talk("a", 500),
+            talk("b", 450),
+            talk("c", 120),
+            talk("d", 90),
+        ],
+        speakers: vec![],
+        attendees: vec![],
+        reference: None,
+        weights: Weights::default(),
+    };
+    // The two big talks take the big room (100 + 50 over), the others the small one (20 over).
+    assert_eq!(lower_bound(&p).overflow, 170);
+    let s = run(&p, None, 1);
+    assert_eq!(s.breakdown.overflow, 170, "the bound is reached here");
+}
+
+#[test]
+fn the_bound_never_exceeds_a_timetable_that_keeps_the_rules() {
+    for seed in 0..6 {
+        let p = generate(Shape::conference(60 + 30 * seed as usize, seed));
+        let greedy = Evaluator::new(&p, construct(&p)).report();
+        let b = lower_bound(&p);
+        assert_eq!(greedy.hard, 0);
+        assert!(
+            b.overflow <= greedy.overflow,
+            "seed {seed}: {b:?} {greedy:?}"
+        );
+        assert!(b.conflicts <= greedy.conflicts && b.preference <= greedy.preference);
+    }
 }
