@@ -1,6 +1,7 @@
 //! Lower bounds: what no timetable of a problem can do better than, penalty by penalty.
 
 use crate::eval::{Breakdown, Evaluator};
+use crate::flow::Flow;
 use crate::model::{Placement, Problem};
 
 /// A lower bound on each penalty, and so on the cost of any timetable.
@@ -35,9 +36,18 @@ pub fn lower_bound(p: &Problem) -> Breakdown {
     b
 }
 
+/// Room-days the overflow relaxation cannot tell apart, as one.
+struct Alike {
+    seats: u32,
+    kinds: Option<Vec<u8>>,
+    day: usize,
+    rooms: Vec<usize>,
+    minutes: i64,
+}
+
 /// Overflow no timetable can avoid. The relaxation lets a session split across rooms and days
 /// by the minute, within the rooms that host its kind on the days it may run, each room-day
-/// offering the minutes it is open; time of day is ignored. Its optimum is a min-cost flow:
+/// offering the minutes it is open; time of day and speakers are ignored. Its optimum is a min-cost flow:
 /// sessions' minutes to room-days, at `(audience - seats)⁺ / minutes` per minute. Sessions that
 /// fit in every room they may use cannot overflow and are left out, which only relaxes more.
 fn overflow_bound(p: &Problem) -> i64 {
@@ -46,41 +56,38 @@ fn overflow_bound(p: &Problem) -> i64 {
         return 0;
     }
     let seats = |r: usize| p.rooms[r].capacity.unwrap_or(u32::MAX);
-    // Room-days and the minutes each is open.
-    let mut room_days: Vec<(usize, usize, i64)> = Vec::new();
+    // Room-days alike (same seats, same kinds, same day) are one node: the relaxation cannot
+    // tell them apart, and the network stays small.
+    let mut alike: Vec<Alike> = Vec::new();
     for (r, room) in p.rooms.iter().enumerate() {
-        for (d, day) in p.days.iter().enumerate() {
-            let minutes = match &room.available {
-                Some(w) => w
-                    .iter()
-                    .filter(|w| w.day == d)
-                    .map(|w| i64::from(w.end - w.start))
-                    .sum(),
-                None => {
-                    let first = day.starts.first().copied().unwrap_or(day.end);
-                    let breaks: i32 = day.breaks.iter().map(|(a, b)| b - a).sum();
-                    i64::from((day.end - first - breaks).max(0))
+        for day in 0..p.days.len() {
+            let minutes = p.open_minutes(r, day);
+            if minutes <= 0 {
+                continue;
+            }
+            let same =
+                |a: &&mut Alike| a.seats == seats(r) && a.kinds == room.kinds && a.day == day;
+            match alike.iter_mut().find(same) {
+                Some(a) => {
+                    a.rooms.push(r);
+                    a.minutes += minutes;
                 }
-            };
-            if minutes > 0 {
-                room_days.push((r, d, minutes));
+                None => alike.push(Alike {
+                    seats: seats(r),
+                    kinds: room.kinds.clone(),
+                    day,
+                    rooms: vec![r],
+                    minutes,
+                }),
             }
         }
     }
-    let may_use = |s: usize, r: usize, d: usize| {
-        let x = &p.sessions[s];
-        x.days.as_ref().is_none_or(|ds| ds.contains(&d))
-            && p.rooms[r]
-                .kinds
-                .as_ref()
-                .is_none_or(|k| k.contains(&x.kind))
-            && x.pinned.is_none_or(|pin| pin.room == r && pin.day == d)
-    };
+    let may_use = |s: usize, a: &Alike| a.rooms.iter().any(|&r| p.may_use(s, r, a.day));
     let wanted: Vec<usize> = (0..p.sessions.len())
         .filter(|&s| {
-            room_days
+            alike
                 .iter()
-                .any(|&(r, d, _)| may_use(s, r, d) && p.sessions[s].audience > seats(r))
+                .any(|a| may_use(s, a) && p.sessions[s].audience > a.seats)
         })
         .collect();
     if wanted.is_empty() {
@@ -88,7 +95,7 @@ fn overflow_bound(p: &Problem) -> i64 {
     }
     // Nodes: source, the sessions, the room-days, sink.
     let source = 0;
-    let sink = 1 + wanted.len() + room_days.len();
+    let sink = 1 + wanted.len() + alike.len();
     let mut g = Flow::new(sink + 1);
     let mut demand = 0;
     for (i, &s) in wanted.iter().enumerate() {
@@ -96,15 +103,15 @@ fn overflow_bound(p: &Problem) -> i64 {
         let minutes = i64::from(x.minutes.max(1));
         demand += minutes;
         g.edge(source, 1 + i, minutes, 0.0);
-        for (k, &(r, d, _)) in room_days.iter().enumerate() {
-            if may_use(s, r, d) {
-                let over = f64::from(x.audience.saturating_sub(seats(r)));
+        for (k, a) in alike.iter().enumerate() {
+            if may_use(s, a) {
+                let over = f64::from(x.audience.saturating_sub(a.seats));
                 g.edge(1 + i, 1 + wanted.len() + k, minutes, over / minutes as f64);
             }
         }
     }
-    for (k, &(_, _, minutes)) in room_days.iter().enumerate() {
-        g.edge(1 + wanted.len() + k, sink, minutes, 0.0);
+    for (k, a) in alike.iter().enumerate() {
+        g.edge(1 + wanted.len() + k, sink, a.minutes, 0.0);
     }
     let (sent, cost) = g.min_cost_flow(source, sink, demand);
     if sent < demand {
@@ -114,111 +121,4 @@ fn overflow_bound(p: &Problem) -> i64 {
     // Any timetable's overflow is a whole number at least the relaxation's, so rounding up
     // (less a margin for floating point) keeps it a bound.
     (cost - 1e-6 * wanted.len() as f64).ceil().max(0.0) as i64
-}
-
-/// A min-cost flow network: successive shortest paths with Dijkstra on reduced costs.
-struct Flow {
-    to: Vec<usize>,
-    cap: Vec<i64>,
-    cost: Vec<f64>,
-    out: Vec<Vec<usize>>,
-}
-
-impl Flow {
-    fn new(nodes: usize) -> Self {
-        Self {
-            to: Vec::new(),
-            cap: Vec::new(),
-            cost: Vec::new(),
-            out: vec![Vec::new(); nodes],
-        }
-    }
-
-    /// An edge and its residual twin (at index `e ^ 1`).
-    fn edge(&mut self, from: usize, to: usize, cap: i64, cost: f64) {
-        for (a, b, c, w) in [(from, to, cap, cost), (to, from, 0, -cost)] {
-            self.out[a].push(self.to.len());
-            self.to.push(b);
-            self.cap.push(c);
-            self.cost.push(w);
-        }
-    }
-
-    /// Sends up to `want` units from `s` to `t` at least cost: (units sent, cost).
-    fn min_cost_flow(&mut self, s: usize, t: usize, want: i64) -> (i64, f64) {
-        let n = self.out.len();
-        // Every cost starts non-negative, so zero potentials are valid.
-        let mut potential = vec![0.0_f64; n];
-        let (mut sent, mut total) = (0, 0.0);
-        while sent < want {
-            let mut dist = vec![f64::INFINITY; n];
-            let mut via = vec![usize::MAX; n];
-            dist[s] = 0.0;
-            let mut heap = std::collections::BinaryHeap::new();
-            heap.push(Near(0.0, s));
-            while let Some(Near(d, u)) = heap.pop() {
-                if d > dist[u] {
-                    continue;
-                }
-                for &e in &self.out[u] {
-                    let v = self.to[e];
-                    if self.cap[e] <= 0 {
-                        continue;
-                    }
-                    // Reduced costs are non-negative up to rounding.
-                    let reduced = (self.cost[e] + potential[u] - potential[v]).max(0.0);
-                    if d + reduced < dist[v] - 1e-12 {
-                        dist[v] = d + reduced;
-                        via[v] = e;
-                        heap.push(Near(dist[v], v));
-                    }
-                }
-            }
-            if !dist[t].is_finite() {
-                break;
-            }
-            // Capping at the sink's distance keeps reduced costs non-negative for nodes this
-            // round did not reach.
-            for (p, d) in potential.iter_mut().zip(&dist) {
-                *p += d.min(dist[t]);
-            }
-            let mut push = want - sent;
-            let mut v = t;
-            while v != s {
-                let e = via[v];
-                push = push.min(self.cap[e]);
-                v = self.to[e ^ 1];
-            }
-            let mut v = t;
-            while v != s {
-                let e = via[v];
-                self.cap[e] -= push;
-                self.cap[e ^ 1] += push;
-                total += push as f64 * self.cost[e];
-                v = self.to[e ^ 1];
-            }
-            sent += push;
-        }
-        (sent, total)
-    }
-}
-
-/// A heap entry ordered nearest first.
-struct Near(f64, usize);
-
-impl PartialEq for Near {
-    fn eq(&self, o: &Self) -> bool {
-        self.0 == o.0
-    }
-}
-impl Eq for Near {}
-impl PartialOrd for Near {
-    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl Ord for Near {
-    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        o.0.total_cmp(&self.0)
-    }
 }

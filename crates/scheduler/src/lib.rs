@@ -6,6 +6,7 @@ pub mod bound;
 pub mod cosplib;
 pub mod error;
 pub mod eval;
+mod flow;
 pub mod model;
 pub mod rng;
 pub mod solve;

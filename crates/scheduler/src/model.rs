@@ -155,6 +155,35 @@ impl Problem {
             })
     }
 
+    /// Minutes room `r` is open on day `d`: its availability, else the day's grid less breaks.
+    pub fn open_minutes(&self, r: usize, d: usize) -> i64 {
+        let day = &self.days[d];
+        match &self.rooms[r].available {
+            Some(w) => w
+                .iter()
+                .filter(|w| w.day == d)
+                .map(|w| i64::from(w.end - w.start))
+                .sum(),
+            None => {
+                let first = day.starts.first().copied().unwrap_or(day.end);
+                let breaks: i32 = day.breaks.iter().map(|(a, b)| b - a).sum();
+                i64::from((day.end - first - breaks).max(0))
+            }
+        }
+    }
+
+    /// Whether session `s` may use room `r` on day `d` at all: its days, the room's kinds, its
+    /// pin (times are not looked at).
+    pub fn may_use(&self, s: usize, r: usize, d: usize) -> bool {
+        let x = &self.sessions[s];
+        x.days.as_ref().is_none_or(|ds| ds.contains(&d))
+            && self.rooms[r]
+                .kinds
+                .as_ref()
+                .is_none_or(|k| k.contains(&x.kind))
+            && x.pinned.is_none_or(|pin| pin.room == r && pin.day == d)
+    }
+
     /// Every placement of the grid, day by day, start by start, room by room.
     pub fn grid(&self) -> impl Iterator<Item = Placement> + '_ {
         self.days.iter().enumerate().flat_map(move |(day, d)| {

@@ -4,6 +4,7 @@
 use crate::anneal::{self, Budget, Neighbourhood, Report, Schedule};
 use crate::error::SchedError;
 use crate::eval::{Breakdown, Evaluator};
+use crate::flow::Flow;
 use crate::model::{Placement, Problem};
 use crate::rng::Rng;
 use std::collections::HashMap;
@@ -90,40 +91,88 @@ pub fn check_feasible(p: &Problem) -> Result<(), SchedError> {
             clashes.push(format!("{:?} fits nowhere: {}", x.name, why.join("; ")));
         }
     }
-    // Room-time: what the sessions need against what the rooms offer.
-    let need: i64 = p.sessions.iter().map(|x| i64::from(x.minutes)).sum();
-    let offer: i64 = p
-        .days
-        .iter()
-        .enumerate()
-        .map(|(d, day)| {
-            let first = day.starts.first().copied().unwrap_or(day.end);
-            let breaks: i32 = day.breaks.iter().map(|(a, b)| b - a).sum();
-            let length = i64::from((day.end - first - breaks).max(0));
-            p.rooms
-                .iter()
-                .map(|r| match &r.available {
-                    None => length,
-                    Some(w) => w
-                        .iter()
-                        .filter(|w| w.day == d)
-                        .map(|w| i64::from(w.end - w.start))
-                        .sum(),
-                })
-                .sum::<i64>()
-        })
-        .sum();
-    if need > offer {
-        clashes.push(format!(
-            "the sessions need {need} room-minutes and the rooms offer {offer} over {} days",
-            p.days.len()
-        ));
+    if let Some(short) = room_time_shortage(p) {
+        clashes.push(short);
     }
     if clashes.is_empty() {
         Ok(())
     } else {
         Err(SchedError::Infeasible(clashes))
     }
+}
+
+/// Whether every session's minutes fit into the room-days it may use (its days, the rooms that
+/// host its kind), as a flow. When they do not, the sessions a minimum cut leaves behind need
+/// more than the room-days open to them offer (Hall's condition): that group is named.
+fn room_time_shortage(p: &Problem) -> Option<String> {
+    // Sessions alike (same kind and days, not pinned) are one node; pinned ones stand alone.
+    let mut groups: Vec<(Vec<usize>, i64)> = Vec::new();
+    let mut key_of: HashMap<(u8, Option<Vec<usize>>), usize> = HashMap::new();
+    for (s, x) in p.sessions.iter().enumerate() {
+        let g = if x.pinned.is_some() {
+            groups.push((Vec::new(), 0));
+            groups.len() - 1
+        } else {
+            *key_of.entry((x.kind, x.days.clone())).or_insert_with(|| {
+                groups.push((Vec::new(), 0));
+                groups.len() - 1
+            })
+        };
+        groups[g].0.push(s);
+        groups[g].1 += i64::from(x.minutes);
+    }
+    let room_days: Vec<(usize, usize, i64)> = (0..p.rooms.len())
+        .flat_map(|r| (0..p.days.len()).map(move |d| (r, d)))
+        .map(|(r, d)| (r, d, p.open_minutes(r, d)))
+        .filter(|&(_, _, m)| m > 0)
+        .collect();
+    let (source, sink) = (0, 1 + groups.len() + room_days.len());
+    let mut g = Flow::new(sink + 1);
+    let need: i64 = groups.iter().map(|x| x.1).sum();
+    for (i, (members, minutes)) in groups.iter().enumerate() {
+        g.edge(source, 1 + i, *minutes, 0.0);
+        for (k, &(r, d, _)) in room_days.iter().enumerate() {
+            if p.may_use(members[0], r, d) {
+                g.edge(1 + i, 1 + groups.len() + k, *minutes, 0.0);
+            }
+        }
+    }
+    for (k, &(_, _, minutes)) in room_days.iter().enumerate() {
+        g.edge(1 + groups.len() + k, sink, minutes, 0.0);
+    }
+    let (sent, _) = g.min_cost_flow(source, sink, need);
+    if sent >= need {
+        return None;
+    }
+    let side = g.reachable(source);
+    let stuck: Vec<usize> = (0..groups.len())
+        .filter(|&i| side[1 + i])
+        .flat_map(|i| groups[i].0.iter().copied())
+        .collect();
+    let wanted: i64 = stuck
+        .iter()
+        .map(|&s| i64::from(p.sessions[s].minutes))
+        .sum();
+    let open: Vec<usize> = (0..room_days.len())
+        .filter(|&k| side[1 + groups.len() + k])
+        .collect();
+    let offered: i64 = open.iter().map(|&k| room_days[k].2).sum();
+    let rooms: std::collections::BTreeSet<&str> = open
+        .iter()
+        .map(|&k| p.rooms[room_days[k].0].name.as_str())
+        .collect();
+    let examples: Vec<String> = stuck
+        .iter()
+        .take(3)
+        .map(|&s| format!("{:?}", p.sessions[s].name))
+        .collect();
+    Some(format!(
+        "{} sessions ({}{}) need {wanted} room-minutes, but the rooms that may host them ({}) offer {offered} on their days",
+        stuck.len(),
+        examples.join(", "),
+        if stuck.len() > 3 { ", ..." } else { "" },
+        rooms.into_iter().collect::<Vec<_>>().join(", ")
+    ))
 }
 
 /// Every index a problem holds points at something that exists.

@@ -59,8 +59,10 @@ pub fn generate(shape: Shape) -> Problem {
     let mut speakers: Vec<Speaker> = Vec::new();
     let mut sessions: Vec<Session> = Vec::new();
     for i in 0..shape.sessions {
+        // A few keynotes a day whatever the size (the keynote hall is one room), a workshop
+        // in every ten.
         let kind = match i % 40 {
-            0 => 0,
+            0 if i < 40 * 4 * shape.days => 0,
             1..=3 => 2,
             _ => 1,
         };

@@ -141,9 +141,36 @@ fn more_sessions_than_room_time_is_refused_with_the_figures() {
     }
     let err = check_feasible(&p).unwrap_err().to_string();
     assert!(
-        err.contains("room-minutes") && err.contains("over 1 days"),
+        err.contains("need") && err.contains("room-minutes") && err.contains("Room 1, Room 2"),
         "{err}"
     );
+}
+
+#[test]
+fn more_keynotes_than_the_keynote_hall_can_hold_are_named_with_its_hours() {
+    let mut p = generate(Shape::conference(150, 2));
+    // Room 1 alone hosts keynotes: 3 days of 7½ open hours. Make 45 more keynotes.
+    let mut made = 0;
+    for x in p.sessions.iter_mut().filter(|x| x.pinned.is_none()) {
+        if made < 45 {
+            x.kind = 0;
+            x.minutes = 30;
+            made += 1;
+        }
+    }
+    let keynotes = p.sessions.iter().filter(|x| x.kind == 0);
+    let (count, minutes) = (
+        keynotes.clone().count(),
+        keynotes.map(|x| i64::from(x.minutes)).sum::<i64>(),
+    );
+    let err = check_feasible(&p).unwrap_err().to_string();
+    assert!(
+        err.contains(&format!("need {minutes} room-minutes"))
+            && err.contains("(Room 1) offer 1350"),
+        "{err}"
+    );
+    // The talks are not part of the clash: only the keynotes are named.
+    assert!(err.starts_with(&format!("{count} sessions")), "{err}");
 }
 
 #[test]

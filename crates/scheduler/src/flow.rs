@@ -1,0 +1,126 @@
+//! A min-cost flow network, for the overflow bound and the room-time feasibility check.
+
+/// A min-cost flow network: successive shortest paths with Dijkstra on reduced costs.
+pub(crate) struct Flow {
+    to: Vec<usize>,
+    cap: Vec<i64>,
+    cost: Vec<f64>,
+    out: Vec<Vec<usize>>,
+}
+
+impl Flow {
+    pub(crate) fn new(nodes: usize) -> Self {
+        Self {
+            to: Vec::new(),
+            cap: Vec::new(),
+            cost: Vec::new(),
+            out: vec![Vec::new(); nodes],
+        }
+    }
+
+    /// An edge and its residual twin (at index `e ^ 1`).
+    pub(crate) fn edge(&mut self, from: usize, to: usize, cap: i64, cost: f64) {
+        for (a, b, c, w) in [(from, to, cap, cost), (to, from, 0, -cost)] {
+            self.out[a].push(self.to.len());
+            self.to.push(b);
+            self.cap.push(c);
+            self.cost.push(w);
+        }
+    }
+
+    /// Sends up to `want` units from `s` to `t` at least cost: (units sent, cost).
+    pub(crate) fn min_cost_flow(&mut self, s: usize, t: usize, want: i64) -> (i64, f64) {
+        let n = self.out.len();
+        // Every cost starts non-negative, so zero potentials are valid.
+        let mut potential = vec![0.0_f64; n];
+        let (mut sent, mut total) = (0, 0.0);
+        while sent < want {
+            let mut dist = vec![f64::INFINITY; n];
+            let mut via = vec![usize::MAX; n];
+            dist[s] = 0.0;
+            let mut heap = std::collections::BinaryHeap::new();
+            heap.push(Near(0.0, s));
+            while let Some(Near(d, u)) = heap.pop() {
+                if d > dist[u] {
+                    continue;
+                }
+                for &e in &self.out[u] {
+                    let v = self.to[e];
+                    if self.cap[e] <= 0 {
+                        continue;
+                    }
+                    // Reduced costs are non-negative up to rounding.
+                    let reduced = (self.cost[e] + potential[u] - potential[v]).max(0.0);
+                    if d + reduced < dist[v] - 1e-12 {
+                        dist[v] = d + reduced;
+                        via[v] = e;
+                        heap.push(Near(dist[v], v));
+                    }
+                }
+            }
+            if !dist[t].is_finite() {
+                break;
+            }
+            // Capping at the sink's distance keeps reduced costs non-negative for nodes this
+            // round did not reach.
+            for (p, d) in potential.iter_mut().zip(&dist) {
+                *p += d.min(dist[t]);
+            }
+            let mut push = want - sent;
+            let mut v = t;
+            while v != s {
+                let e = via[v];
+                push = push.min(self.cap[e]);
+                v = self.to[e ^ 1];
+            }
+            let mut v = t;
+            while v != s {
+                let e = via[v];
+                self.cap[e] -= push;
+                self.cap[e ^ 1] += push;
+                total += push as f64 * self.cost[e];
+                v = self.to[e ^ 1];
+            }
+            sent += push;
+        }
+        (sent, total)
+    }
+
+    /// Nodes reachable from `s` through edges with capacity left: after a maximum flow, the
+    /// source side of a minimum cut.
+    pub(crate) fn reachable(&self, s: usize) -> Vec<bool> {
+        let mut seen = vec![false; self.out.len()];
+        let mut stack = vec![s];
+        seen[s] = true;
+        while let Some(u) = stack.pop() {
+            for &e in &self.out[u] {
+                let v = self.to[e];
+                if self.cap[e] > 0 && !seen[v] {
+                    seen[v] = true;
+                    stack.push(v);
+                }
+            }
+        }
+        seen
+    }
+}
+
+/// A heap entry ordered nearest first.
+struct Near(f64, usize);
+
+impl PartialEq for Near {
+    fn eq(&self, o: &Self) -> bool {
+        self.0 == o.0
+    }
+}
+impl Eq for Near {}
+impl PartialOrd for Near {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Near {
+    fn cmp(&self, o: &Self) -> std::cmp::Ordering {
+        o.0.total_cmp(&self.0)
+    }
+}
