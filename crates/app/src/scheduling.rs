@@ -478,26 +478,65 @@ fn explain(p: &Problem, e: &Evaluator<'_>, a: usize, b: usize) -> String {
         }
     }
     if reasons.is_empty() {
-        // Nothing forbids a move: say what the cheapest one costs elsewhere.
+        // Nothing forbids a move: say what the best one would trade the conflict for.
         let mut probe = e.clone();
-        let before = probe.cost();
-        let mut cheapest: Option<i64> = None;
-        for s in [a, b] {
+        let before = probe.totals();
+        let mut best: Option<(i64, Breakdown)> = None;
+        for (s, other) in [(a, b), (b, a)] {
             if p.sessions[s].pinned.is_some() {
                 continue;
             }
             let from = probe.placement()[s];
-            for pl in p.candidates(s) {
+            // Only moves that take it away from the other's time resolve this conflict.
+            let apart = |pl: Placement| {
+                e.placement()[other].is_none_or(|o| {
+                    let (x0, x1) = p.span(s, pl);
+                    let (o0, o1) = p.span(other, o);
+                    o.day != pl.day || x1 <= o0 || o1 <= x0
+                })
+            };
+            for pl in p.candidates(s).into_iter().filter(|&pl| apart(pl)) {
                 probe.set(s, Some(pl));
-                let delta = probe.cost() - before;
-                cheapest = Some(cheapest.map_or(delta, |c| c.min(delta)));
+                let delta = probe.totals() - before;
+                let cost = delta.cost(&p.weights);
+                if best.is_none_or(|(c, _)| cost < c) {
+                    best = Some((cost, delta));
+                }
             }
             probe.set(s, from);
         }
-        return match cheapest {
-            Some(c) if c >= 0 => format!(
-                "moving either elsewhere costs more than it saves (the cheapest move adds {c} to the cost)"
-            ),
+        return match best {
+            Some((c, d)) if c >= 0 => {
+                if d.hard > 0 {
+                    return "every other place either could go is taken".to_owned();
+                }
+                let (mut gains, mut losses) = (Vec::new(), Vec::new());
+                for (n, what) in [
+                    (d.conflict_pairs, "overlapping bookmark pairs"),
+                    (d.overflow, "people over capacity"),
+                    (d.coherence, "coherence penalties"),
+                ] {
+                    match n.signum() {
+                        -1 => gains.push(format!("{} fewer {what}", -n)),
+                        1 => losses.push(format!("{n} more {what}")),
+                        _ => {}
+                    }
+                }
+                match (gains.is_empty(), losses.is_empty()) {
+                    (_, true) => "moving either elsewhere changes nothing".to_owned(),
+                    (true, false) => {
+                        format!(
+                            "moving either elsewhere would, on balance, bring {}",
+                            losses.join(", ")
+                        )
+                    }
+                    (false, false) => format!(
+                        "moving either elsewhere would, on balance, bring {} but {}",
+                        gains.join(", "),
+                        losses.join(", ")
+                    ),
+                }
+            }
             _ => "a move that helps exists: a longer solve should find it".to_owned(),
         };
     }
