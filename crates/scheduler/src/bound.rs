@@ -47,9 +47,10 @@ struct Alike {
 
 /// Overflow no timetable can avoid. The relaxation lets a session split across rooms and days
 /// by the minute, within the rooms that host its kind on the days it may run, each room-day
-/// offering the minutes it is open; time of day and speakers are ignored. Its optimum is a min-cost flow:
-/// sessions' minutes to room-days, at `(audience - seats)⁺ / minutes` per minute. Sessions that
-/// fit in every room they may use cannot overflow and are left out, which only relaxes more.
+/// offering the minutes it is open; time of day and speakers are ignored. Its optimum is a
+/// min-cost flow: sessions' minutes to room-days, at `(audience - seats)⁺ / minutes` per
+/// minute. Sessions that fit in every room they may use cannot overflow and are left out,
+/// which only relaxes more.
 fn overflow_bound(p: &Problem) -> i64 {
     if p.rooms.iter().any(|r| r.capacity.is_none()) {
         // A room of unknown size seats everyone: no overflow can be proven.
