@@ -10,7 +10,7 @@ use hallway_scheduler::eval::{Breakdown, Evaluator};
 use hallway_scheduler::model::{Placement, Problem};
 use hallway_scheduler::solve;
 use hallway_store::{AttendeeStore, ScheduleStore, SchedulingStore};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -418,7 +418,7 @@ fn placement_of(
 /// size, and the biggest explained.
 fn remaining_conflicts(p: &Problem, e: &Evaluator<'_>) -> (Vec<(u32, usize)>, Vec<ConflictLine>) {
     let placed = e.placement();
-    let mut co: std::collections::HashMap<(usize, usize), u32> = std::collections::HashMap::new();
+    let mut co: HashMap<(usize, usize), u32> = HashMap::new();
     for list in &p.attendees {
         for (i, &a) in list.iter().enumerate() {
             for &b in &list[i + 1..] {
@@ -544,8 +544,8 @@ fn explain(p: &Problem, e: &Evaluator<'_>, a: usize, b: usize) -> String {
 }
 
 impl App {
-    /// Sessions named by GUID or by the id they had where they came from (a Sched UID, a frab
-    /// id); an unknown name is an error that says which.
+    /// Sessions named by GUID, by the id they had where they came from (a Sched UID, a frab
+    /// id) or by a title no other session has; an unknown name is an error that says which.
     pub async fn find_sessions(
         &self,
         _orga: &OrgaCtx,
@@ -554,16 +554,10 @@ impl App {
     ) -> Result<Vec<Guid>> {
         let slug = crate::parse_slug(edition)?;
         let s = self.store.work_in_progress(&slug).await?;
+        let index = SessionNames::new(&s);
         names
             .iter()
-            .map(|n| {
-                let n = n.trim();
-                s.sessions
-                    .iter()
-                    .find(|x| x.guid.to_string() == n || x.source_uid.as_deref() == Some(n))
-                    .map(|x| x.guid)
-                    .ok_or_else(|| AppError::NotFound(format!("session {n:?} in {slug}")))
-            })
+            .map(|n| index.find(n.trim()).map_err(AppError::NotFound))
             .collect()
     }
 
@@ -582,24 +576,45 @@ impl App {
     }
 }
 
-/// A session by GUID, source id or exact title; a title several sessions share is ambiguous.
-fn find_session(s: &Schedule, name: &str) -> std::result::Result<Guid, String> {
-    if let Some(x) = s
-        .sessions
-        .iter()
-        .find(|x| x.guid.to_string() == name || x.source_uid.as_deref() == Some(name))
-    {
-        return Ok(x.guid);
+/// Sessions by the names people give them: GUID, source id or exact title, read once.
+struct SessionNames<'s> {
+    edition: &'s Slug,
+    ids: HashMap<String, Guid>,
+    titles: HashMap<&'s str, Vec<Guid>>,
+}
+
+impl<'s> SessionNames<'s> {
+    fn new(s: &'s Schedule) -> Self {
+        let mut ids = HashMap::new();
+        let mut titles: HashMap<&str, Vec<Guid>> = HashMap::new();
+        for x in &s.sessions {
+            ids.insert(x.guid.to_string(), x.guid);
+            if let Some(uid) = &x.source_uid {
+                ids.entry(uid.clone()).or_insert(x.guid);
+            }
+            titles.entry(x.title.as_str()).or_default().push(x.guid);
+        }
+        Self {
+            edition: &s.edition.slug,
+            ids,
+            titles,
+        }
     }
-    let titled: Vec<&hallway_domain::Session> =
-        s.sessions.iter().filter(|x| x.title == name).collect();
-    match titled.as_slice() {
-        [one] => Ok(one.guid),
-        [] => Err(format!("no session {name:?} in {}", s.edition.slug)),
-        many => Err(format!(
-            "{} sessions are titled {name:?}: name it by GUID",
-            many.len()
-        )),
+
+    /// The session a name stands for; a title several sessions share is ambiguous.
+    fn find(&self, name: &str) -> std::result::Result<Guid, String> {
+        if let Some(g) = self.ids.get(name) {
+            return Ok(*g);
+        }
+        match self.titles.get(name).map(Vec::as_slice) {
+            Some([one]) => Ok(*one),
+            Some(many) if many.len() > 1 => Err(format!(
+                "{} sessions are titled {name:?} in {}: name it by GUID",
+                many.len(),
+                self.edition
+            )),
+            _ => Err(format!("no session {name:?} in {}", self.edition)),
+        }
     }
 }
 
@@ -629,16 +644,18 @@ pub(crate) fn parse_interest(s: &Schedule, file: &str, bytes: &[u8]) -> Result<V
             })
     };
     let (who, what) = (col("attendee")?, col("session")?);
+    let names = SessionNames::new(s);
     let mut lists: Vec<Vec<Guid>> = Vec::new();
-    let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for r in rows {
         let cell = |c: usize| r.fields.get(c).map(|f| f.trim()).unwrap_or_default();
         let (attendee, session) = (cell(who), cell(what));
         if attendee.is_empty() {
             return Err(bad(FormatError::at(r.line, "attendee", "empty")));
         }
-        let guid =
-            find_session(s, session).map_err(|why| bad(FormatError::at(r.line, "session", why)))?;
+        let guid = names
+            .find(session)
+            .map_err(|why| bad(FormatError::at(r.line, "session", why)))?;
         let i = *index.entry(attendee.to_owned()).or_insert_with(|| {
             lists.push(Vec::new());
             lists.len() - 1

@@ -1,9 +1,11 @@
 //! Exports pass the official validators (xmllint with the c3voc XSD, the c3voc JSON schemas with
 //! format checks, icalendar and vobject for RFC 5545), and frab XML and JSON read back whole.
 
-use hallway_domain::{Guid, Schedule, SessionType, Slug};
-use hallway_formats::{Export, ExportFormat, Feed, Format, ImportOptions, Imported, read};
-use std::collections::BTreeMap;
+mod common;
+
+use common::{Essence, essence, export, through};
+use hallway_domain::{Schedule, SessionType, Slug};
+use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Imported, read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -15,15 +17,6 @@ fn import(path: &str, opts: ImportOptions) -> Imported {
     let bytes = std::fs::read(root().join("data").join(path)).unwrap();
     let format = Format::detect(&bytes).unwrap();
     read(format, &bytes, &opts).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-fn export(s: &Schedule) -> Export<'_> {
-    Export::new(
-        s,
-        "release 1",
-        "https://schedule.example.org",
-        "2026-03-01T12:00:00Z".parse().unwrap(),
-    )
 }
 
 /// Runs a validator on `text` written to a file; panics with its output when it refuses.
@@ -208,55 +201,6 @@ fn other_real_schedules_export_validly() {
     }
 }
 
-/// What a round trip must keep, session by session.
-type Essence = BTreeMap<Guid, String>;
-
-fn essence(s: &Schedule) -> Essence {
-    s.sessions
-        .iter()
-        .map(|x| {
-            let slots: Vec<String> = x
-                .slots
-                .iter()
-                .map(|sl| format!("{}/{}/{:?}", sl.start, sl.end, s.room_name(sl)))
-                .collect();
-            let speakers: Vec<&str> = x
-                .speakers
-                .iter()
-                .map(|sp| s.speaker(sp).unwrap().name.as_str())
-                .collect();
-            let track = x.track.as_ref().map(|t| s.track(t).unwrap().name.as_str());
-            (
-                x.guid,
-                format!(
-                    "{:?} {:?} {} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
-                    x.title,
-                    slots,
-                    x.duration_minutes,
-                    track,
-                    x.session_type,
-                    speakers,
-                    x.abstract_text,
-                    x.subtitle,
-                    x.description,
-                    x.language
-                ),
-            )
-        })
-        .collect()
-}
-
-fn round_trip(s: &Schedule, format: ExportFormat) -> Schedule {
-    let bytes = format.write(&export(s), &Feed::Edition);
-    let back = read(
-        Format::detect(bytes.as_bytes()).unwrap(),
-        bytes.as_bytes(),
-        &ImportOptions::default(),
-    )
-    .unwrap_or_else(|e| panic!("{format} reads back: {e}"));
-    back.schedule
-}
-
 fn assert_same(label: &str, a: &Essence, b: &Essence) {
     assert_eq!(a.len(), b.len(), "{label}: session count");
     for (guid, before) in a {
@@ -276,7 +220,7 @@ fn fosdem_and_33c3_round_trip_through_frab_xml_and_json() {
         let s = import(path, ImportOptions::default()).schedule;
         let before = essence(&s);
         for format in [ExportFormat::FrabXml, ExportFormat::FrabJson] {
-            let back = round_trip(&s, format);
+            let back = through(&s, format, &ImportOptions::default());
             assert_same(&format!("{path} via {format}"), &before, &essence(&back));
             assert_eq!(
                 back.edition.time_zone, s.edition.time_zone,
@@ -330,7 +274,7 @@ fn exported_kubecon_keeps_sched_types_and_rooms() {
         ImportOptions::default(),
     )
     .schedule;
-    let back = round_trip(&s, ExportFormat::FrabXml);
+    let back = through(&s, ExportFormat::FrabXml, &ImportOptions::default());
     let keynotes = |s: &Schedule| {
         s.sessions
             .iter()

@@ -1,11 +1,14 @@
 //! Generated schedules with hostile text survive frab XML, frab JSON and CSV: what goes out
 //! comes back, session by session.
 
+mod common;
+
+use common::{essence, through};
 use hallway_domain::{
     Edition, Event, EventKind, Guid, Room, Schedule, Session, SessionType, Slot, Slug, Speaker,
     Track,
 };
-use hallway_formats::{Export, ExportFormat, Feed, Format, ImportOptions, read};
+use hallway_formats::{ExportFormat, ImportOptions};
 use proptest::prelude::*;
 
 /// Text that breaks naive writers: markup, quotes, entities, emoji, right-to-left marks,
@@ -211,57 +214,6 @@ fn build(spec: &Spec) -> Schedule {
     };
     s.fit_dates_to_slots();
     s
-}
-
-/// Everything a round trip must keep, in words, by GUID.
-fn essence(s: &Schedule) -> Vec<(Guid, String)> {
-    let mut out: Vec<(Guid, String)> = s
-        .sessions
-        .iter()
-        .map(|x| {
-            let slots: Vec<String> = x
-                .slots
-                .iter()
-                .map(|sl| format!("{}/{}/{:?}", sl.start, sl.end, s.room_name(sl)))
-                .collect();
-            let speakers: Vec<&str> = x
-                .speakers
-                .iter()
-                .map(|sp| s.speaker(sp).unwrap().name.as_str())
-                .collect();
-            let track = x.track.as_ref().map(|t| s.track(t).unwrap().name.as_str());
-            (
-                x.guid,
-                format!(
-                    "{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}",
-                    x.title,
-                    x.subtitle,
-                    x.abstract_text,
-                    slots,
-                    x.duration_minutes,
-                    track,
-                    x.session_type,
-                    speakers,
-                    x.language,
-                    x.do_not_record
-                ),
-            )
-        })
-        .collect();
-    out.sort();
-    out
-}
-
-fn through(s: &Schedule, format: ExportFormat, opts: &ImportOptions) -> Schedule {
-    let stamp = "2026-10-01T00:00:00Z".parse().unwrap();
-    let bytes = format.write(
-        &Export::new(s, "release 1", "https://schedule.example.org", stamp),
-        &Feed::Edition,
-    );
-    let detected = Format::detect(bytes.as_bytes()).unwrap();
-    read(detected, bytes.as_bytes(), opts)
-        .unwrap_or_else(|e| panic!("{format} reads back: {e}\n{bytes}"))
-        .schedule
 }
 
 proptest! {

@@ -76,7 +76,7 @@ pub enum ScheduleCommand {
     Pin {
         #[arg(long)]
         edition: Option<String>,
-        /// Sessions by GUID or by their source id.
+        /// Sessions by GUID, by their source id (a Sched UID) or by a title no other has.
         #[arg(required = true)]
         sessions: Vec<String>,
     },

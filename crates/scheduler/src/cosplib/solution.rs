@@ -28,6 +28,15 @@ pub fn read(inst: &Instance, bytes: &[u8], file: &str) -> Result<Timetable, Sche
         })
         .map(|x| x.map_err(|name| at(0, &name, "not a room of the instance".into())))
         .collect::<Result<_, _>>()?;
+    let session_at = |row: usize, name: &str| {
+        inst.session_index(name).ok_or_else(|| {
+            at(
+                row,
+                "A",
+                format!("{name:?} is not a session of the instance"),
+            )
+        })
+    };
     let mut tt = Timetable::empty(inst);
     let mut row = 1;
     // Tracks, until the empty row.
@@ -35,13 +44,7 @@ pub fn read(inst: &Instance, bytes: &[u8], file: &str) -> Result<Timetable, Sche
         let Some(session) = sol.text(row, 0) else {
             break;
         };
-        let s = inst.session_index(&session).ok_or_else(|| {
-            at(
-                row,
-                "A",
-                format!("{session:?} is not a session of the instance"),
-            )
-        })?;
+        let s = session_at(row, &session)?;
         for &(c, r) in &rooms {
             if let Some(track) = sol.text(row, c) {
                 let t = inst
@@ -59,13 +62,7 @@ pub fn read(inst: &Instance, bytes: &[u8], file: &str) -> Result<Timetable, Sche
             row += 1;
             continue;
         };
-        let s = inst.session_index(&session).ok_or_else(|| {
-            at(
-                row,
-                "A",
-                format!("{session:?} is not a session of the instance"),
-            )
-        })?;
+        let s = session_at(row, &session)?;
         let k = next_slot[s];
         if k >= inst.sessions[s].slots {
             return Err(at(
