@@ -14,6 +14,23 @@ pub enum AppError {
     },
     #[error("conflict: {0}")]
     Conflict(String),
+    /// An update that would cancel most of a schedule: refused until asked for.
+    #[error(
+        "{file}: this import would cancel {removed} of the {of} sessions of {edition} (and add {added}); nothing was changed. Check the file, or import it again allowing removals (--allow-removals)"
+    )]
+    TooManyRemovals {
+        file: String,
+        edition: String,
+        removed: usize,
+        of: usize,
+        added: usize,
+    },
+    /// A release with nothing new in it: none is made unless forced.
+    #[error("nothing changed since release {0}: no release made (--force makes one anyway)")]
+    Unchanged(u32),
+    /// The work in progress is not something a schedule can be (see `domain::bounds`).
+    #[error("{edition} cannot be released: {reason}")]
+    OutOfBounds { edition: String, reason: String },
     #[error(transparent)]
     Store(StoreError),
 }

@@ -4,6 +4,7 @@ use crate::{App, AppError, OrgaCtx, Result};
 use hallway_domain::{ChangeSet, Schedule, Slug};
 use hallway_formats::{ErrorKind, Format, FormatError, ImportOptions, Warning};
 use hallway_store::{EditionStore, ScheduleStore, StoreError};
+use std::io::Read;
 
 /// The largest file an import reads: ten times FOSDEM's schedule is about 20 MB.
 pub const MAX_IMPORT_BYTES: u64 = 128 * 1024 * 1024;
@@ -58,6 +59,37 @@ pub fn check_import_size(file: &str, len: u64) -> Result<()> {
     Ok(())
 }
 
+/// Reads a file, pipe or device to its end, but never more than an import takes: a length the
+/// file system reports is not trusted (`/dev/zero` reports none).
+pub fn read_bounded(file: &str, reader: impl Read) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(MAX_IMPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| AppError::BadFile {
+            file: file.to_owned(),
+            error: FormatError::whole(format!("cannot read the file: {e}")),
+        })?;
+    check_import_size(file, bytes.len() as u64)?;
+    Ok(bytes)
+}
+
+/// Whether an update may cancel most of the sessions it updates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Removals {
+    /// Refuse an update that would cancel more than a quarter of the sessions: a truncated or
+    /// misread file looks exactly like that.
+    #[default]
+    Guarded,
+    Allowed,
+}
+
+impl Removals {
+    fn refuses(self, removed: usize, of: usize) -> bool {
+        self == Self::Guarded && removed > 0 && removed * 4 > of
+    }
+}
+
 impl App {
     /// Reads `bytes` (named `file` in errors) in `format` (detected when `None`) and makes it
     /// the edition's work in progress. Re-importing a newer version of the same schedule
@@ -65,11 +97,25 @@ impl App {
     /// reports the change set. Nothing is stored unless the whole file is good.
     pub async fn import_schedule(
         &self,
+        orga: &OrgaCtx,
+        file: &str,
+        bytes: &[u8],
+        format: Option<Format>,
+        opts: &ImportOptions,
+    ) -> Result<ImportOutcome> {
+        self.import_schedule_with(orga, file, bytes, format, opts, Removals::Guarded)
+            .await
+    }
+
+    /// `import_schedule`, saying whether the update may cancel most of the schedule.
+    pub async fn import_schedule_with(
+        &self,
         _orga: &OrgaCtx,
         file: &str,
         bytes: &[u8],
         format: Option<Format>,
         opts: &ImportOptions,
+        removals: Removals,
     ) -> Result<ImportOutcome> {
         let bad = |error| AppError::BadFile {
             file: file.to_owned(),
@@ -116,6 +162,18 @@ impl App {
             }
             None => ChangeSet::default(),
         };
+        if let Some(old) = &previous {
+            let counts = changes.counts();
+            if removals.refuses(counts.removed, old.sessions.len()) {
+                return Err(AppError::TooManyRemovals {
+                    file: file.to_owned(),
+                    edition: old.edition.slug.to_string(),
+                    removed: counts.removed,
+                    of: old.sessions.len(),
+                    added: counts.added,
+                });
+            }
+        }
         let schedule = imported.schedule;
         self.store.save_work_in_progress(&schedule).await?;
         Ok(ImportOutcome {

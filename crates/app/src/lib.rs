@@ -13,12 +13,15 @@ pub mod timetable;
 pub use crowd::CrowdOutcome;
 pub use error::AppError;
 pub use hallway_scheduler as scheduler;
-pub use import::{ImportOutcome, MAX_IMPORT_BYTES, ScheduleCounts, check_import_size};
+pub use import::{
+    ImportOutcome, MAX_IMPORT_BYTES, Removals, ScheduleCounts, check_import_size, read_bounded,
+};
 pub use permissions::OrgaCtx;
+pub use release::Force;
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
 
 pub use hallway_domain as domain;
-pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions};
+pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
 pub use hallway_store::{Backend, Store};
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
@@ -81,6 +84,7 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::Conflict(what) => Self::Conflict(what),
+            StoreError::Unchanged(number) => Self::Unchanged(number),
             other => Self::Store(other),
         }
     }

@@ -1,23 +1,40 @@
 //! Releasing: freezing the work in progress into the next numbered, public version.
 
-use crate::{App, OrgaCtx, Result};
+use crate::{App, AppError, OrgaCtx, Result};
 use hallway_domain::{ChangeSet, Release};
 use hallway_store::{ReleaseStore, ScheduleStore};
 
+/// Whether to make a release when nothing changed since the last one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Force {
+    /// Say so and make none: a release with no change would only notify people for nothing.
+    #[default]
+    OnlyIfChanged,
+    Always,
+}
+
 impl App {
     /// Freezes the edition's work-in-progress schedule into its next release, with the changes
-    /// since the release before as its changelog entry.
-    pub async fn release(&self, _orga: &OrgaCtx, edition: &str) -> Result<Release> {
+    /// since the release before as its changelog entry. A schedule that no page could show
+    /// (see `domain::bounds`) is refused with the reason, never found out by the server.
+    pub async fn release(&self, _orga: &OrgaCtx, edition: &str, force: Force) -> Result<Release> {
         let slug = crate::parse_slug(edition)?;
         let schedule = self.store.work_in_progress(&slug).await?;
+        schedule
+            .check_bounds()
+            .map_err(|reason| AppError::OutOfBounds {
+                edition: slug.to_string(),
+                reason: reason.to_string(),
+            })?;
         let release = self
             .store
             .create_release(
                 &schedule,
                 jiff::Timestamp::now(),
                 |previous| match previous {
-                    Some(old) => ChangeSet::between(old, &schedule),
-                    None => ChangeSet::default(),
+                    Some(old) if old == &schedule && force == Force::OnlyIfChanged => None,
+                    Some(old) => Some(ChangeSet::between(old, &schedule)),
+                    None => Some(ChangeSet::default()),
                 },
             )
             .await?;

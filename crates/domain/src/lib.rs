@@ -1,5 +1,6 @@
 //! Hallway's conference model: pure types and rules, no I/O.
 
+pub mod bounds;
 pub mod changes;
 pub mod crowd;
 pub mod ids;
@@ -7,6 +8,7 @@ pub mod model;
 pub mod proposal;
 pub mod rng;
 
+pub use bounds::OutOfBounds;
 pub use changes::{Change, ChangeCounts, ChangeSet};
 pub use ids::{Guid, Slug, SlugError, Slugs};
 pub use model::{

@@ -3,8 +3,8 @@
 //! the venue's zone and the hour at which conference days change are settled the same way for
 //! every format.
 
-use crate::error::{ErrorKind, FormatError, Warning};
-use crate::{ImportOptions, Imported};
+use crate::error::{ErrorKind, FormatError, Repair, Warning};
+use crate::{ImportOptions, Imported, plausible};
 use hallway_domain::{
     Edition, Event, EventKind, Guid, Room, Schedule, Session, SessionType, Slot, Slug, Slugs,
     Speaker, Track,
@@ -64,6 +64,11 @@ pub struct Item {
     pub do_not_record: bool,
     /// The conference day the file files the session under, where it groups by day.
     pub file_day: Option<Date>,
+    /// Where the file gives the time: its line when that is not `line`, or its JSON path.
+    pub time_line: Option<usize>,
+    pub time_field: Option<String>,
+    /// The format says the session takes whole days (an iCalendar DATE).
+    pub all_day: bool,
 }
 
 pub struct Builder {
@@ -85,6 +90,10 @@ pub struct Builder {
     file_days: Vec<(Timestamp, Date)>,
     /// The dates the file gives for the edition, kept when the sessions fit inside them.
     dates: Option<(Date, Date)>,
+    /// Every slot and where the file gives it, for the plausibility check.
+    dated: Vec<plausible::Dated>,
+    /// What the format calls a session's time, for errors ("DTSTART", "date").
+    time_field: &'static str,
     pub warnings: Vec<Warning>,
     named: bool,
 }
@@ -142,6 +151,8 @@ impl Builder {
             day_change: None,
             file_days: Vec::new(),
             dates: None,
+            dated: Vec::new(),
+            time_field: "start",
             warnings,
             named,
         }
@@ -161,9 +172,10 @@ impl Builder {
         self.schedule.edition.tz()
     }
 
-    pub fn warn(&mut self, line: Option<usize>, message: impl Into<String>) {
+    pub fn warn(&mut self, line: Option<usize>, kind: Repair, message: impl Into<String>) {
         self.warnings.push(Warning {
             line,
+            kind,
             message: message.into(),
         });
     }
@@ -171,6 +183,11 @@ impl Builder {
     /// The hour the file says days change at (frab's `day_change`, or when its days start).
     pub fn stated_day_change(&mut self, time: Time) {
         self.day_change.get_or_insert(time);
+    }
+
+    /// What the format calls a session's start, for errors ("DTSTART", "date").
+    pub fn time_field(&mut self, name: &'static str) {
+        self.time_field = name;
     }
 
     pub fn stated_dates(&mut self, start: Date, end: Date) {
@@ -261,6 +278,7 @@ impl Builder {
     /// Adds a session, or another slot of a session already added under the same id and title.
     pub fn push(&mut self, item: Item) -> Result<(), FormatError> {
         let line = item.line;
+        check_text(&item)?;
         let slot = match (item.start, item.end) {
             (Some(start), end) => {
                 let end = end.unwrap_or(start);
@@ -275,6 +293,13 @@ impl Builder {
                 if let Some(day) = item.file_day {
                     self.file_days.push((start, day));
                 }
+                self.dated.push(plausible::Dated {
+                    start,
+                    end,
+                    line: item.time_line.or(line),
+                    field: item.time_field.clone(),
+                    all_day: item.all_day,
+                });
                 Some(Slot { room, start, end })
             }
             (None, _) => None,
@@ -290,6 +315,7 @@ impl Builder {
             }
             self.warn(
                 line,
+                Repair::Duplicate,
                 format!("id {id} is used by more than one session: kept as separate sessions"),
             );
         }
@@ -317,6 +343,7 @@ impl Builder {
             };
             self.warn(
                 line,
+                Repair::Duplicate,
                 format!("GUID {wanted} is used twice: the later session gets {fresh}"),
             );
             fresh
@@ -389,6 +416,22 @@ impl Builder {
         if self.schedule.sessions.is_empty() {
             return Err(FormatError::whole("the file holds no sessions").kind(ErrorKind::Missing));
         }
+        let tz = self.tz();
+        plausible::check(
+            &self.dated,
+            self.time_field,
+            &tz,
+            self.dates,
+            &mut self.warnings,
+        )?;
+        for (field, text) in [
+            ("conference title", &self.schedule.edition.name),
+            ("venue", &self.schedule.edition.venue),
+        ] {
+            if let Some(message) = nul_in(text) {
+                return Err(FormatError::field(field, message).kind(ErrorKind::Encoding));
+            }
+        }
         self.schedule.edition.day_change = self.settle_day_change();
         self.schedule.fit_dates_to_slots();
         if let Some((a, b)) = self.dates {
@@ -449,10 +492,68 @@ impl Builder {
         }
         self.warn(
             None,
+            Repair::DaysMismatch,
             "the file's days do not match its sessions' times: sessions go on the day they start",
         );
         Time::midnight()
     }
+}
+
+/// A NUL character in text: no database stores it as text, so no reader lets one through.
+fn nul_in(text: &str) -> Option<String> {
+    text.find('\0').map(|at| {
+        format!(
+            "a NUL character after {:?}: schedules are text",
+            text[..at]
+                .chars()
+                .rev()
+                .take(20)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<String>()
+        )
+    })
+}
+
+/// Refuses an item whose text holds a NUL character (written as an escape in the file, since
+/// raw NUL bytes are refused before reading).
+fn check_text(item: &Item) -> Result<(), FormatError> {
+    let room = item.room.as_ref().map(|(name, _)| name.as_str());
+    let area = item.room.as_ref().and_then(|(_, area)| area.as_deref());
+    let mut fields: Vec<(&str, Option<&str>)> = vec![
+        ("id", item.id.as_deref()),
+        ("title", Some(&item.title)),
+        ("subtitle", Some(&item.subtitle)),
+        ("abstract", Some(&item.abstract_text)),
+        ("description", Some(&item.description)),
+        ("language", item.language.as_deref()),
+        ("track", item.track.as_deref()),
+        ("room", room),
+        ("room", area),
+        ("event", item.event.as_deref()),
+        ("url", item.url.as_deref()),
+    ];
+    for p in &item.persons {
+        fields.push(("person", Some(&p.name)));
+        fields.push(("person", Some(&p.key)));
+        fields.push(("person", p.affiliation.as_deref()));
+        fields.push(("person", p.role.as_deref()));
+        fields.push(("person", Some(&p.bio)));
+    }
+    for (field, text) in fields {
+        if let Some(message) = text.and_then(nul_in) {
+            let error = match (item.line, &item.time_field) {
+                (None, Some(path)) => {
+                    let parent = path.rsplit_once('.').map_or(path.as_str(), |(p, _)| p);
+                    FormatError::field(format!("{parent}.{field}"), message)
+                }
+                _ => located(item.line, field, &message),
+            };
+            return Err(error.kind(ErrorKind::Encoding));
+        }
+    }
+    Ok(())
 }
 
 fn located(line: Option<usize>, field: &str, message: &str) -> FormatError {
@@ -496,8 +597,15 @@ pub fn venue_zone(
         }
         return Ok(known(tz));
     }
-    if let Some(tz) = stated.map(str::trim).filter(|t| valid(t)) {
-        return Ok(known(tz));
+    match stated.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(tz) if valid(tz) => return Ok(known(tz)),
+        // An unknown zone is never read as UTC or a guess: the times would all be off.
+        Some(tz) => {
+            return Err(FormatError::whole(format!(
+                "the file names the time zone {tz:?}, which does not exist: give the venue's (e.g. --time-zone Europe/Amsterdam)"
+            )));
+        }
+        None => {}
     }
     if let Some(tz) = opts.edition_zones.get(edition).filter(|t| valid(t)) {
         return Ok(known(tz));
@@ -506,6 +614,7 @@ pub fn venue_zone(
         return Ok(Zone {
             warning: Some(Warning {
                 line: None,
+                kind: Repair::ZoneGuessed,
                 message: format!(
                     "the file names no time zone: {tz} ({how}); give --time-zone to say otherwise"
                 ),

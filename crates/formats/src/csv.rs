@@ -3,7 +3,7 @@
 //! reads back whole. Columns are found by their header names, in any order.
 
 use crate::build::{self, Builder, Item, Person};
-use crate::error::{ErrorKind, FormatError};
+use crate::error::{ErrorKind, FormatError, Repair};
 use crate::frab::Export;
 use crate::html::decode_entities;
 use crate::sched;
@@ -19,7 +19,8 @@ pub struct Record {
 }
 
 /// Splits CSV text into records (RFC 4180: quoted fields, doubled quotes, line breaks inside
-/// quotes, CRLF or LF).
+/// quotes, CRLF or LF). Quoting is strict: a stray quote would otherwise swallow rows into one
+/// field and the file would import as something else.
 pub fn records(text: &str) -> Result<Vec<Record>, FormatError> {
     let mut out = Vec::new();
     let mut fields = Vec::new();
@@ -29,6 +30,8 @@ pub fn records(text: &str) -> Result<Vec<Record>, FormatError> {
     let mut quoted = false;
     let mut quote_line = 0;
     let mut at_field_start = true;
+    // Just past a closing quote, where only a separator or the end of the record may follow.
+    let mut closed = false;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if quoted {
@@ -37,7 +40,10 @@ pub fn records(text: &str) -> Result<Vec<Record>, FormatError> {
                     chars.next();
                     field.push('"');
                 }
-                '"' => quoted = false,
+                '"' => {
+                    quoted = false;
+                    closed = true;
+                }
                 '\n' => {
                     line += 1;
                     field.push('\n');
@@ -46,11 +52,28 @@ pub fn records(text: &str) -> Result<Vec<Record>, FormatError> {
             }
             continue;
         }
+        if closed && !matches!(c, ',' | '\r' | '\n') {
+            return Err(FormatError::line(
+                line,
+                format!(
+                    "{c:?} after the closing quote of a field opened on line {quote_line}: a stray quote?"
+                ),
+            )
+            .kind(ErrorKind::Syntax));
+        }
+        closed = false;
         match c {
             '"' if at_field_start => {
                 quoted = true;
                 quote_line = line;
                 at_field_start = false;
+            }
+            '"' => {
+                return Err(FormatError::line(
+                    line,
+                    "a quote inside a field that does not start with one: a stray quote?",
+                )
+                .kind(ErrorKind::Syntax));
             }
             ',' => {
                 fields.push(std::mem::take(&mut field));
@@ -182,6 +205,21 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             .kind(ErrorKind::Missing));
         }
     }
+    let width = header.fields.len();
+    if let Some(r) = rows.iter().find(|r| r.fields.len() != width) {
+        return Err(FormatError::line(
+            r.line,
+            format!(
+                "{} fields where the header has {width}: is the file cut off or a quote stray?",
+                r.fields.len()
+            ),
+        )
+        .kind(if r.fields.len() < width {
+            ErrorKind::Truncated
+        } else {
+            ErrorKind::Syntax
+        }));
+    }
     let get = |r: &'_ Record, c: Column| -> Option<String> {
         cols.get(&c)
             .and_then(|&i| r.fields.get(i))
@@ -213,6 +251,7 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             .map(|tz| (tz, "the fixed offset its times are written with".to_owned()))
     })?;
     let mut b = Builder::new(slug, None, "", zone);
+    b.time_field("start");
     let tz = b.tz();
     let mut without_end = 0;
     for r in rows {
@@ -336,11 +375,15 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             do_not_record: get(r, Column::DoNotRecord)
                 .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "yes" | "1")),
             file_day: None,
+            time_line: None,
+            time_field: None,
+            all_day: false,
         })?;
     }
     if without_end > 0 {
         b.warn(
             None,
+            Repair::Incomplete,
             format!(
                 "{without_end} sessions have no end time: they are imported without a duration"
             ),

@@ -89,7 +89,41 @@ impl fmt::Display for FormatError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     pub line: Option<usize>,
+    pub kind: Repair,
     pub message: String,
+}
+
+/// The kinds of repair a reader makes, so an import report can count them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Repair {
+    /// The venue's zone was guessed (from its city or the offsets).
+    ZoneGuessed,
+    /// A zone named by a time was unknown or undeclared.
+    ZoneAssumed,
+    /// The conference's stated dates were unreadable, or sessions fall outside them.
+    Dates,
+    /// Days that disagree with the times, or a start that disagrees with its date.
+    DaysMismatch,
+    /// A session the file lists that could not be taken (no UID, duplicate UID).
+    Skipped,
+    /// An id or GUID used twice.
+    Duplicate,
+    /// A session without a room or an end time.
+    Incomplete,
+}
+
+impl Repair {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ZoneGuessed => "time zone guessed",
+            Self::ZoneAssumed => "time zone assumed",
+            Self::Dates => "conference dates",
+            Self::DaysMismatch => "days and times disagree",
+            Self::Skipped => "session skipped",
+            Self::Duplicate => "duplicate id",
+            Self::Incomplete => "incomplete session",
+        }
+    }
 }
 
 impl fmt::Display for Warning {

@@ -43,6 +43,35 @@ fn id_text(v: &Value, key: &str) -> Option<String> {
     }
 }
 
+/// What a JSON value is, in words, for errors.
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "true or false",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Refuses a value of the wrong type where the format wants text, instead of reading it as
+/// missing: a numeric `duration` is not a session of no length.
+fn expect_text(v: &Value, keys: &[&str], path: &str) -> Result<(), FormatError> {
+    for key in keys {
+        match v.get(*key) {
+            None | Some(Value::Null | Value::String(_)) => {}
+            Some(other) => {
+                return Err(invalid(
+                    &format!("{path}.{key}"),
+                    format!("expected text, found {} ({other})", kind_of(other)),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn invalid(path: &str, message: impl Into<String>) -> FormatError {
     FormatError::field(path, message)
 }
@@ -66,6 +95,18 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
     let conf = schedule.get("conference").ok_or_else(|| {
         invalid("schedule.conference", "the file has no conference").kind(ErrorKind::Missing)
     })?;
+    expect_text(
+        conf,
+        &[
+            "acronym",
+            "title",
+            "start",
+            "end",
+            "time_zone_name",
+            "venue",
+        ],
+        "schedule.conference",
+    )?;
     let acronym = text(conf, "acronym");
     let name = text(conf, "title").or(acronym).ok_or_else(|| {
         invalid("schedule.conference.title", "the conference has no title").kind(ErrorKind::Missing)
@@ -98,6 +139,7 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
     })?;
     let venue = text(conf, "venue").unwrap_or_default();
     let mut b = Builder::new(slug, Some(name), venue, zone);
+    b.time_field("date");
     let tz = b.tz();
     if let (Some(s), Some(e)) = (text(conf, "start"), text(conf, "end"))
         && let (Some(s), Some(e)) = (date_part(s), date_part(e))
@@ -154,6 +196,7 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
     }
     for (d, day) in days.into_iter().flatten().enumerate() {
         let day_path = format!("schedule.conference.days[{d}]");
+        expect_text(day, &["date", "day_start", "day_end"], &day_path)?;
         let date =
             match text(day, "date") {
                 Some(s) => Some(s.parse::<Date>().map_err(|e| {
@@ -191,6 +234,22 @@ fn event(
     track_names: &std::collections::HashMap<String, String>,
 ) -> Result<Item, FormatError> {
     let at = |field: &str| format!("{path}.{field}");
+    const TEXT: [&str; 13] = [
+        "guid",
+        "title",
+        "subtitle",
+        "abstract",
+        "description",
+        "language",
+        "type",
+        "date",
+        "start",
+        "end",
+        "duration",
+        "url",
+        "origin_url",
+    ];
+    expect_text(ev, &TEXT, path)?;
     // Version 1 has `date` + `duration` (and sometimes `end`); version 2 has `start` + `end`.
     let start_text = text(ev, "date").or_else(|| text(ev, "start").filter(|s| s.len() > 5));
     let start = match start_text {
@@ -300,6 +359,9 @@ fn event(
             .and_then(Value::as_bool)
             .unwrap_or(false),
         file_day: day,
+        time_line: None,
+        time_field: Some(at("date")),
+        all_day: false,
     })
 }
 

@@ -2,7 +2,7 @@
 //! read leniently, written to pass the c3voc XSD.
 
 use crate::build::{self, Builder, Item, Person};
-use crate::error::{ErrorKind, FormatError};
+use crate::error::{ErrorKind, FormatError, Repair};
 use crate::frab::{self, Export};
 use crate::xml::{self, Element};
 use crate::{ImportOptions, Imported};
@@ -48,6 +48,7 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             .map(|tz| (tz, "the fixed offset its times are written with".to_owned()))
     })?;
     let mut b = Builder::new(slug, Some(name), &venue, zone);
+    b.time_field("date");
     let tz = b.tz();
 
     if let (Some(start), Some(end)) = (conf.child("start"), conf.child("end")) {
@@ -56,13 +57,23 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             (Some(s), Some(e)) => b.stated_dates(s, e),
             _ => b.warn(
                 Some(conf.line),
+                Repair::Dates,
                 "conference start or end is not a date: ignored",
             ),
         }
     }
-    let day_change = conf
-        .text_of("day_change")
-        .and_then(|t| t.parse::<Time>().ok());
+    let day_change = match conf
+        .child("day_change")
+        .filter(|c| !c.text.trim().is_empty())
+    {
+        Some(c) => Some(
+            c.text
+                .trim()
+                .parse::<Time>()
+                .map_err(|e| FormatError::at(c.line, "day_change", format!("not a time: {e}")))?,
+        ),
+        None => None,
+    };
     if let Some(t) = day_change {
         b.stated_day_change(t);
     }
@@ -110,6 +121,7 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
     if disagreements > 0 {
         b.warn(
             None,
+            Repair::DaysMismatch,
             format!(
                 "{disagreements} events have a <start> that disagrees with their <date>: the date is used"
             ),
@@ -150,9 +162,15 @@ fn event(
             let at = build::instant(date, tz)
                 .map_err(|m| FormatError::at(line_of("date"), here("date"), m))?;
             let local = at.to_zoned(tz.clone()).time();
-            let disagrees = start_text
-                .and_then(|s| s.parse::<Time>().ok())
-                .is_some_and(|s| (s.hour(), s.minute()) != (local.hour(), local.minute()));
+            let stated = start_text
+                .map(|s| {
+                    s.parse::<Time>().map_err(|e| {
+                        FormatError::at(line_of("start"), here("start"), format!("not a time: {e}"))
+                    })
+                })
+                .transpose()?;
+            let disagrees =
+                stated.is_some_and(|s| (s.hour(), s.minute()) != (local.hour(), local.minute()));
             (at, disagrees)
         }
         (None, Some(start), Some(day)) => {
@@ -228,6 +246,9 @@ fn event(
                 .and_then(|r| r.text_of("optout"))
                 .is_some_and(|o| o.eq_ignore_ascii_case("true")),
             file_day: day,
+            time_line: None,
+            time_field: None,
+            all_day: false,
         },
         disagrees,
     ))

@@ -254,10 +254,15 @@ pub fn text_list(s: &str) -> Vec<String> {
 
 /// A DATE-TIME or DATE property resolved to an instant: UTC (`Z`), with a TZID, or floating
 /// (read in `floating`, the venue's zone). The `bool` says whether the TZID was unknown.
+/// A DATE value: the event takes whole days.
+pub fn is_date(prop: &Property) -> bool {
+    prop.value.trim().len() == 8 || prop.param("VALUE") == Some("DATE")
+}
+
 pub fn instant(prop: &Property, floating: &TimeZone) -> Result<(Timestamp, bool), FormatError> {
     let bad = |what: &str| FormatError::at(prop.line, prop.name.clone(), what.to_owned());
     let v = prop.value.trim();
-    if v.len() == 8 || prop.param("VALUE") == Some("DATE") {
+    if is_date(prop) {
         let date = parse_date(v).ok_or_else(|| bad(&format!("invalid date {v:?}")))?;
         let ts = floating
             .to_timestamp(date.to_datetime(jiff::civil::Time::midnight()))

@@ -11,12 +11,13 @@ pub mod frab_xml;
 pub mod html;
 pub mod ical;
 pub mod ical_out;
+pub mod plausible;
 pub mod sched;
 pub mod submission;
 pub mod xcal;
 pub mod xml;
 
-pub use error::{ErrorKind, FormatError, Warning};
+pub use error::{ErrorKind, FormatError, Repair, Warning};
 pub use frab::Export;
 pub use ical_out::Feed;
 
@@ -160,6 +161,15 @@ fn root_name(head: &str) -> Option<String> {
 
 /// Reads a schedule in the given format.
 pub fn read(format: Format, bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError> {
+    // No database stores NUL in text; refusing it here keeps SQLite and PostgreSQL alike.
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(FormatError::line(
+            line,
+            "a NUL byte: a schedule is text (is the file binary, or UTF-16?)",
+        )
+        .kind(ErrorKind::Encoding));
+    }
     match format {
         Format::Ical => sched::read(bytes, opts),
         Format::FrabXml => frab_xml::read(bytes, opts),

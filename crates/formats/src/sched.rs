@@ -3,7 +3,7 @@
 //! co-located events as categories of their own, UTC times with no VTIMEZONE.
 
 use crate::build::{self, Builder, Item, Person};
-use crate::error::{ErrorKind, FormatError};
+use crate::error::{ErrorKind, FormatError, Repair};
 use crate::html::decode_entities;
 use crate::ical::{self, Component};
 use crate::{ImportOptions, Imported};
@@ -153,6 +153,7 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
     if conference_name.is_none() {
         b.name_is_label();
     }
+    b.time_field("DTSTART");
     let tz = b.tz();
 
     let mut seen_uids: HashSet<String> = HashSet::new();
@@ -165,13 +166,18 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
         {
             Some(u) => u.trim().to_owned(),
             None => {
-                b.warn(Some(ev.line), "VEVENT without UID: skipped");
+                b.warn(
+                    Some(ev.line),
+                    Repair::Skipped,
+                    "VEVENT without UID: skipped",
+                );
                 continue;
             }
         };
         if !seen_uids.insert(uid.clone()) {
             b.warn(
                 Some(ev.line),
+                Repair::Skipped,
                 format!("duplicate UID {uid}: the later VEVENT is skipped"),
             );
             continue;
@@ -186,14 +192,17 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             {
                 b.warn(
                     Some(p.line),
+                    Repair::ZoneAssumed,
                     format!("TZID {id} has no VTIMEZONE: read as the IANA zone of that name"),
                 );
             }
         }
         let (start, unknown) = ical::instant(start_prop, &tz)?;
+        let all_day = ical::is_date(start_prop);
         if unknown {
             b.warn(
                 Some(start_prop.line),
+                Repair::ZoneAssumed,
                 "unknown TZID: read in the venue's zone",
             );
         }
@@ -252,6 +261,7 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
         if room.is_none() {
             b.warn(
                 Some(ev.line),
+                Repair::Incomplete,
                 format!("{uid}: no LOCATION, so the session has no room yet"),
             );
         }
@@ -296,6 +306,9 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             url,
             do_not_record: false,
             file_day: None,
+            time_line: Some(start_prop.line),
+            time_field: None,
+            all_day,
         })?;
     }
     if b.session_count() == 0 {

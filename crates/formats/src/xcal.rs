@@ -46,6 +46,7 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
     });
     let zone = build::venue_zone(None, opts, &slug, || None)?;
     let mut b = Builder::new(slug, Some(&name), "", zone);
+    b.time_field("dtstart");
     b.name_is_label();
     let tz = b.tz();
     for ev in events {
@@ -111,6 +112,9 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             url: ev.text_of("url").map(str::to_owned),
             do_not_record: false,
             file_day: None,
+            time_line: None,
+            time_field: None,
+            all_day: false,
         })?;
     }
     b.finish()

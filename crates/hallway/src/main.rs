@@ -9,7 +9,10 @@ use clap::{Parser, Subcommand};
 use config::Config;
 use hallway_app::domain::crowd::CrowdShape;
 use hallway_app::domain::{Guid, Slug};
-use hallway_app::{App, ExportFormat, Feed, Format, ImportOptions, ImportOutcome, OrgaCtx};
+use hallway_app::{
+    App, AppError, ExportFormat, Feed, Force, Format, ImportOptions, ImportOutcome, OrgaCtx,
+    Removals,
+};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -76,6 +79,9 @@ enum Command {
         /// The venue's IANA time zone, when the file does not tell it.
         #[arg(long)]
         time_zone: Option<String>,
+        /// Accept an update that cancels more than a quarter of the edition's sessions.
+        #[arg(long)]
+        allow_removals: bool,
     },
     /// Write a released schedule (or the work in progress) as frab XML or JSON, iCalendar, CSV
     /// or c3voc submissions.
@@ -120,6 +126,9 @@ enum Command {
     Release {
         /// The edition's slug; may be left out when there is only one edition.
         edition: Option<String>,
+        /// Make a release even when nothing changed since the last one.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -155,9 +164,29 @@ fn print_import(file: &str, out: &ImportOutcome) {
             k.added, k.removed, k.moved_in_time, k.moved_room, k.retitled
         );
     }
+    if !out.warnings.is_empty() {
+        println!("Repairs: {} (each below)", repair_counts(&out.warnings));
+    }
     for w in &out.warnings {
         println!("warning: {w}");
     }
+}
+
+/// The kinds of repair an import made and how often: "2 × GUID is used twice, 1 × ...".
+fn repair_counts(warnings: &[hallway_app::Warning]) -> String {
+    let mut kinds: Vec<(&str, usize)> = Vec::new();
+    for w in warnings {
+        let kind = w.kind.label();
+        match kinds.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((kind, 1)),
+        }
+    }
+    kinds
+        .iter()
+        .map(|(k, n)| format!("{n} × {k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 async fn import(
@@ -165,17 +194,16 @@ async fn import(
     path: &PathBuf,
     format: Option<Format>,
     opts: ImportOptions,
+    removals: Removals,
 ) -> Result<ImportOutcome> {
     let name = path.display().to_string();
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("{name}: cannot read the file"))?
-        .len();
-    // A huge file is refused before it is read into memory.
-    hallway_app::check_import_size(&name, size)?;
-    let bytes = std::fs::read(path).with_context(|| format!("{name}: cannot read the file"))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("{name}: cannot read the file"))?;
+    // A huge file, pipe or device is refused once the limit is read, never read whole.
+    let bytes = hallway_app::read_bounded(&name, file)?;
     let bar = spinner(&format!("Importing {name}"));
     let out = app
-        .import_schedule(&OrgaCtx::operator(), &name, &bytes, format, &opts)
+        .import_schedule_with(&OrgaCtx::operator(), &name, &bytes, format, &opts, removals)
         .await;
     bar.finish_and_clear();
     let out = out?;
@@ -322,9 +350,15 @@ async fn run(cli: Cli) -> Result<()> {
                 );
             }
             let bar = spinner("Releasing the schedule");
-            let release = app.release(&orga, &edition).await;
+            let release = app.release(&orga, &edition, Force::OnlyIfChanged).await;
             bar.finish_and_clear();
-            println!("Released {edition} as release {}", release?.number);
+            match release {
+                Ok(release) => println!("Released {edition} as release {}", release.number),
+                Err(AppError::Unchanged(number)) => {
+                    println!("{edition} is unchanged since release {number}")
+                }
+                Err(e) => return Err(e.into()),
+            }
             if no_serve {
                 return Ok(());
             }
@@ -353,6 +387,7 @@ async fn run(cli: Cli) -> Result<()> {
             format,
             edition,
             time_zone,
+            allow_removals,
         } => {
             let app = App::open(&config.database).await?;
             let edition = edition
@@ -364,7 +399,14 @@ async fn run(cli: Cli) -> Result<()> {
                 edition,
                 ..ImportOptions::default()
             };
-            import(&app, &file, format, opts).await.map(|_| ())
+            let removals = if allow_removals {
+                Removals::Allowed
+            } else {
+                Removals::Guarded
+            };
+            import(&app, &file, format, opts, removals)
+                .await
+                .map(|_| ())
         }
         Command::Export {
             edition,
@@ -413,10 +455,23 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Schedule { command } => schedule_cmd::run(&config.database, command).await,
-        Command::Release { edition } => {
+        Command::Release { edition, force } => {
             let app = App::open(&config.database).await?;
             let edition = only_edition(&app, edition).await?;
-            let release = app.release(&OrgaCtx::operator(), &edition).await?;
+            let force = if force {
+                Force::Always
+            } else {
+                Force::OnlyIfChanged
+            };
+            let release = match app.release(&OrgaCtx::operator(), &edition, force).await {
+                Err(AppError::Unchanged(number)) => {
+                    println!(
+                        "Nothing changed in {edition} since release {number}: no release made (--force makes one anyway)"
+                    );
+                    return Ok(());
+                }
+                other => other?,
+            };
             let c = release.changes.counts();
             println!(
                 "Released {edition} as release {}: {} sessions; {} added, {} removed, {} moved in time, {} moved room, {} retitled since the release before",

@@ -71,7 +71,105 @@ async fn import_update_and_release() {
             "{}",
             text(&release)
         );
+        let again = hallway(dir.path(), &["--database", url, "release"]);
+        assert!(again.status.success(), "{}", text(&again));
+        assert!(
+            text(&again)
+                .contains("Nothing changed in kccnceu2026 since release 1: no release made"),
+            "{}",
+            text(&again)
+        );
+        let forced = hallway(dir.path(), &["--database", url, "release", "--force"]);
+        assert!(
+            text(&forced).contains("as release 2: 596 sessions; 0 added"),
+            "{}",
+            text(&forced)
+        );
     }
+}
+
+/// A file that would cancel most of the schedule is refused with the counts and the flag.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_update_that_removes_most_sessions_asks_first() {
+    for db in [TestDb::sqlite(), TestDb::postgres().await] {
+        let dir = tempfile::tempdir().unwrap();
+        let url = db.url.as_str();
+        let ics = std::fs::read_to_string(kubecon_file("03-22")).unwrap();
+        // Cut after the 50th event: a file that is well-formed, but holds a twelfth of the sessions.
+        let cut = ics.match_indices("END:VEVENT\r\n").nth(49).unwrap().0 + 12;
+        let short = dir.path().join("short.ics");
+        std::fs::write(&short, format!("{}END:VCALENDAR\r\n", &ics[..cut])).unwrap();
+        let short = short.display().to_string();
+        let full = hallway(
+            dir.path(),
+            &["--database", url, "import", &kubecon_file("03-22")],
+        );
+        assert!(full.status.success(), "{}", text(&full));
+
+        let refused = hallway(dir.path(), &["--database", url, "import", &short]);
+        assert!(!refused.status.success());
+        assert!(
+            text(&refused).contains("would cancel 546 of the 596 sessions of kccnceu2026 (and add 0); nothing was changed"),
+            "{}",
+            text(&refused)
+        );
+        assert!(
+            text(&refused).contains("--allow-removals"),
+            "{}",
+            text(&refused)
+        );
+        let app = App::open(url).await.unwrap();
+        let wip = app
+            .work_in_progress(&OrgaCtx::operator(), "kccnceu2026")
+            .await
+            .unwrap();
+        assert_eq!(wip.sessions.len(), 596);
+
+        let allowed = hallway(
+            dir.path(),
+            &["--database", url, "import", &short, "--allow-removals"],
+        );
+        assert!(allowed.status.success(), "{}", text(&allowed));
+        assert!(
+            text(&allowed).contains("0 added, 546 removed"),
+            "{}",
+            text(&allowed)
+        );
+    }
+}
+
+/// The typo'd year of a real file, and a device that never ends, are refused at once.
+#[test]
+fn a_typo_year_and_an_endless_device_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ics = std::fs::read_to_string(kubecon_file("03-22")).unwrap();
+    let at = ics.match_indices("DTSTART:2026").nth(300).unwrap().0;
+    let line = ics[..at].matches('\n').count() + 1;
+    let mut typo_text = ics.clone();
+    typo_text.replace_range(at..at + 12, "DTSTART:2016");
+    let typo = dir.path().join("typo.ics");
+    std::fs::write(&typo, typo_text).unwrap();
+    let out = hallway(dir.path(), &["import", &typo.display().to_string()]);
+    assert!(!out.status.success());
+    assert!(
+        error_line(&out).contains(&format!("typo.ics: line {line}, DTSTART: 2016-")),
+        "{}",
+        text(&out)
+    );
+    assert!(
+        error_line(&out).contains("is 10 years before the other 595 sessions"),
+        "{}",
+        text(&out)
+    );
+
+    let out = hallway(dir.path(), &["import", "/dev/zero"]);
+    assert!(!out.status.success());
+    assert!(
+        error_line(&out).contains("/dev/zero: the file is")
+            && error_line(&out).contains("Hallway imports schedules of up to 128 MB"),
+        "{}",
+        text(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -307,6 +405,15 @@ fn succeeds_saying(o: &Output, needle: &str) -> String {
 fn fails_saying(o: &Output, needle: &str) {
     let t = text(o);
     assert!(!o.status.success() && t.contains(needle), "{needle}: {t}");
+}
+
+/// The one line an error prints on standard error.
+fn error_line(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .rfind(|l| l.starts_with("error: "))
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn last_line(o: &Output) -> String {

@@ -5,6 +5,9 @@ pub enum StoreError {
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A release was asked for, but release {0} already holds this schedule.
+    #[error("release {0} already holds this schedule")]
+    Unchanged(u32),
     #[error("storage failed: {0}")]
     Other(#[source] Box<dyn std::error::Error + Send + Sync>),
 }

@@ -16,7 +16,7 @@ pub trait ReleaseStore {
         changes_since: F,
     ) -> Result<Release>
     where
-        F: FnOnce(Option<&Schedule>) -> ChangeSet + Send;
+        F: FnOnce(Option<&Schedule>) -> Option<ChangeSet> + Send;
     async fn latest_release(&self, edition: &Slug) -> Result<Option<Release>>;
     async fn release(&self, edition: &Slug, number: u32) -> Result<Release>;
     /// The changelog: every release's number, time and changes, newest first.
@@ -45,7 +45,7 @@ impl ReleaseStore for Store {
         changes_since: F,
     ) -> Result<Release>
     where
-        F: FnOnce(Option<&Schedule>) -> ChangeSet + Send,
+        F: FnOnce(Option<&Schedule>) -> Option<ChangeSet> + Send,
     {
         let edition = &schedule.edition.slug;
         let snapshot = encode(schedule)?;
@@ -73,7 +73,10 @@ impl ReleaseStore for Store {
                 ),
                 None => (1, None),
             };
-            let changes = changes_since(previous.as_ref());
+            // Decided inside the transaction, so two racing releases see the same previous one.
+            let Some(changes) = changes_since(previous.as_ref()) else {
+                return Err(StoreError::Unchanged(next - 1));
+            };
             sqlx::query(
                 "INSERT INTO releases (edition_id, number, released_at, schedule, changes)
                  VALUES ($1, $2, $3, $4, $5)",

@@ -10,7 +10,7 @@ use hallway_app::{ExportFormat, Feed};
 use hallway_domain::{EventKind, Release, ReleaseNote, Schedule, SessionType};
 use hallway_formats::Export;
 use jiff::civil::Date;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub struct Nav {
     pub slug: String,
@@ -28,6 +28,9 @@ pub struct EditionData {
     pub schedule: Schedule,
     /// One item per slot, in time order, with its lowercase search text.
     pub items: Vec<(SessionItem, ItemKeys)>,
+    /// The items of each conference day, so that a day's pages cost what that day holds, never
+    /// what the whole edition holds.
+    by_day: HashMap<Date, Vec<usize>>,
 }
 
 /// What filters and search match an item against.
@@ -340,12 +343,19 @@ impl EditionData {
                     &b.0.title,
                 ))
         });
+        let mut by_day: HashMap<Date, Vec<usize>> = HashMap::new();
+        for (i, (item, _)) in items.iter().enumerate() {
+            if let Some(d) = item.date {
+                by_day.entry(d).or_default().push(i);
+            }
+        }
         Self {
             release: release.number,
             released_at: release.released_at,
             public_url: public_url.to_owned(),
             schedule: s.clone(),
             items,
+            by_day,
         }
     }
 
@@ -386,19 +396,29 @@ impl EditionData {
             .collect()
     }
 
+    /// The items of one conference day, in time order.
+    pub fn items_on(&self, day: Date) -> impl Iterator<Item = &(SessionItem, ItemKeys)> {
+        self.by_day
+            .get(&day)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.items[i])
+    }
+
     /// The list view, filtered; what the unfiltered pages and the filter form both use.
     pub fn list_page(&self, filter: &Filter, day: Option<Date>) -> ListPage {
         let s = &self.schedule;
         let slug = s.edition.slug.to_string();
-        let items: Vec<SessionItem> = self
-            .items
-            .iter()
-            .filter(|(item, keys)| {
-                day.is_none_or(|d| item.date == Some(d))
-                    && filter
-                        .track
-                        .as_ref()
-                        .is_none_or(|t| keys.track.as_ref() == Some(t))
+        let candidates: Box<dyn Iterator<Item = &(SessionItem, ItemKeys)>> = match day {
+            Some(d) => Box::new(self.items_on(d)),
+            None => Box::new(self.items.iter()),
+        };
+        let items: Vec<SessionItem> = candidates
+            .filter(|(_, keys)| {
+                filter
+                    .track
+                    .as_ref()
+                    .is_none_or(|t| keys.track.as_ref() == Some(t))
                     && filter.session_type.is_none_or(|t| keys.session_type == t)
                     && filter
                         .room
@@ -520,7 +540,7 @@ pub fn edition_pages(
     let slug = e.slug.to_string();
     let mut pages = Vec::new();
 
-    let count_on = |d: Date| data.items.iter().filter(|(i, _)| i.date == Some(d)).count();
+    let count_on = |d: Date| data.items_on(d).count();
     let days: Vec<DayCount> = e
         .days()
         .into_iter()
@@ -799,12 +819,8 @@ fn grid_page(data: &EditionData, day: Date) -> GridPage {
     let s = &data.schedule;
     let mut placed: Vec<(usize, i64, i64, SessionItem)> = Vec::new();
     let mut room_order: Vec<String> = Vec::new();
-    let cells_of_day: Vec<(&SessionItem, &ItemKeys)> = data
-        .items
-        .iter()
-        .filter(|(i, _)| i.date == Some(day))
-        .map(|(i, k)| (i, k))
-        .collect();
+    let cells_of_day: Vec<(&SessionItem, &ItemKeys)> =
+        data.items_on(day).map(|(i, k)| (i, k)).collect();
     // Minutes since the day's midnight: after-midnight sessions of this conference day go last.
     let minutes = |z: &jiff::Zoned| {
         let next_day = if z.date() > day { 24 * 60 } else { 0 };
@@ -823,15 +839,20 @@ fn grid_page(data: &EditionData, day: Date) -> GridPage {
     first -= first % 30;
     // Lanes: per room, greedy interval colouring.
     let mut lanes: HashMap<String, Vec<i64>> = HashMap::new();
+    let rooms_of_day: HashSet<&str> = cells_of_day
+        .iter()
+        .filter_map(|(_, k)| k.room.as_deref())
+        .collect();
     for room in &s.rooms {
-        let name = room.slug.to_string();
-        if cells_of_day
-            .iter()
-            .any(|(_, k)| k.room.as_ref() == Some(&name))
-        {
-            room_order.push(name);
+        if rooms_of_day.contains(room.slug.as_str()) {
+            room_order.push(room.slug.to_string());
         }
     }
+    let room_names: HashMap<&str, &str> = s
+        .rooms
+        .iter()
+        .map(|r| (r.slug.as_str(), r.name.as_str()))
+        .collect();
     let mut cell_lane: Vec<(String, usize, i64, i64, SessionItem)> = Vec::new();
     for (item, keys) in &cells_of_day {
         let (Some(start), Some(room)) = (&item.start, &keys.room) else {
@@ -866,11 +887,9 @@ fn grid_page(data: &EditionData, day: Date) -> GridPage {
     let mut next_col = 2;
     for room in &room_order {
         let span = lanes.get(room).map_or(1, Vec::len).max(1);
-        let name = s
-            .rooms
-            .iter()
-            .find(|r| r.slug.as_str() == room)
-            .map_or_else(|| room.clone(), |r| r.name.clone());
+        let name = room_names
+            .get(room.as_str())
+            .map_or_else(|| room.clone(), |n| (*n).to_owned());
         columns.push(GridColumn {
             name,
             col: next_col,

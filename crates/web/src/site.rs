@@ -82,6 +82,11 @@ impl Site {
             let Some(release) = app.latest_release(slug).await? else {
                 continue;
             };
+            // Releases are checked when made; one stored before that check is not rendered.
+            if let Err(reason) = release.schedule.check_bounds() {
+                tracing::error!(edition = %slug, release = release.number, %reason, "release not served");
+                continue;
+            }
             let notes = app.release_notes(slug).await?;
             let public_url = self.public_url.clone();
             let built = tokio::task::spawn_blocking(move || {

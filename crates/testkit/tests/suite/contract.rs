@@ -176,7 +176,7 @@ async fn releases_are_numbered_and_immutable(db: TestDb) {
     let first = store
         .create_release(&schedule, jiff::Timestamp::now(), |prev| {
             assert!(prev.is_none());
-            ChangeSet::default()
+            Some(ChangeSet::default())
         })
         .await
         .unwrap();
@@ -187,7 +187,10 @@ async fn releases_are_numbered_and_immutable(db: TestDb) {
     store.save_work_in_progress(&schedule).await.unwrap();
     let second = store
         .create_release(&schedule, jiff::Timestamp::now(), |prev| {
-            ChangeSet::between(prev.expect("release 1 is passed"), &schedule)
+            Some(ChangeSet::between(
+                prev.expect("release 1 is passed"),
+                &schedule,
+            ))
         })
         .await
         .unwrap();
@@ -220,6 +223,19 @@ async fn releases_are_numbered_and_immutable(db: TestDb) {
         store.release(&edition, 9).await,
         Err(StoreError::NotFound(_))
     ));
+
+    // A release its caller declines (nothing changed) writes nothing and says which it matches.
+    let declined = store
+        .create_release(&schedule, jiff::Timestamp::now(), |prev| {
+            assert_eq!(prev, Some(&schedule), "release 2 is passed whole");
+            None
+        })
+        .await;
+    assert!(
+        matches!(declined, Err(StoreError::Unchanged(2))),
+        "{declined:?}"
+    );
+    assert_eq!(store.release_notes(&edition).await.unwrap().len(), 2);
 }
 
 async fn concurrent_releases_get_distinct_numbers(db: TestDb) {
@@ -232,7 +248,9 @@ async fn concurrent_releases_get_distinct_numbers(db: TestDb) {
             let schedule = schedule.clone();
             tokio::spawn(async move {
                 store
-                    .create_release(&schedule, jiff::Timestamp::now(), |_| ChangeSet::default())
+                    .create_release(&schedule, jiff::Timestamp::now(), |_| {
+                        Some(ChangeSet::default())
+                    })
                     .await
             })
         })
@@ -263,7 +281,9 @@ async fn missing_things_are_not_found(db: TestDb) {
     let schedule = kubecon();
     assert!(matches!(
         store
-            .create_release(&schedule, jiff::Timestamp::now(), |_| ChangeSet::default())
+            .create_release(&schedule, jiff::Timestamp::now(), |_| Some(
+                ChangeSet::default()
+            ))
             .await,
         Err(StoreError::NotFound(_))
     ));

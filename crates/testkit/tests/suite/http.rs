@@ -1,7 +1,7 @@
 //! The public surface over a real socket: pages from memory, ETags, gzip, the API, and what an
 //! anonymous visitor may do on every route.
 
-use hallway_testkit::hallway_app::{ImportOptions, OrgaCtx};
+use hallway_testkit::hallway_app::{Force, ImportOptions, OrgaCtx};
 use hallway_testkit::{TestDb, TestServer, client, released_kubecon};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
@@ -392,7 +392,9 @@ async fn work_in_progress_is_never_served_until_released() {
         StatusCode::NOT_FOUND
     );
 
-    app.release(&orga, "kccnceu2026").await.unwrap();
+    app.release(&orga, "kccnceu2026", Force::OnlyIfChanged)
+        .await
+        .unwrap();
     assert_eq!(server.refresh().await, 1);
     let count = |v: Vec<serde_json::Value>| v.len();
     let json = || async {
@@ -419,7 +421,9 @@ async fn work_in_progress_is_never_served_until_released() {
     assert_eq!(server.refresh().await, 0);
     assert_eq!(count(json().await), 564);
 
-    app.release(&orga, "kccnceu2026").await.unwrap();
+    app.release(&orga, "kccnceu2026", Force::OnlyIfChanged)
+        .await
+        .unwrap();
     assert_eq!(server.refresh().await, 1);
     assert_eq!(count(json().await), 596);
     let changelog = http
@@ -467,7 +471,10 @@ async fn pages_show_the_schedule_and_escape_hostile_text() {
         )
         .await
         .unwrap();
-    let release = app.release(&orga, out.edition.as_str()).await.unwrap();
+    let release = app
+        .release(&orga, out.edition.as_str(), Force::OnlyIfChanged)
+        .await
+        .unwrap();
     let guid = release.schedule.sessions[0].guid;
     let server = TestServer::start(app).await;
     let http = client();

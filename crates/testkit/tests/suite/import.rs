@@ -1,6 +1,7 @@
 //! Importing real Sched exports through the app, on both backends.
 
-use hallway_testkit::hallway_app::{AppError, ImportOptions, OrgaCtx};
+use hallway_store::ScheduleStore;
+use hallway_testkit::hallway_app::{AppError, Force, ImportOptions, OrgaCtx};
 use hallway_testkit::{TestDb, kubecon};
 
 on_both_backends!(
@@ -8,6 +9,8 @@ on_both_backends!(
     bad_files_change_nothing,
     the_four_33c3_files_update_one_edition,
     every_real_schedule_imports_through_the_app,
+    releasing_nothing_new_makes_no_release,
+    a_schedule_no_page_could_show_is_not_released,
 );
 
 async fn kubecon_update_is_an_update_with_the_real_change_set(db: TestDb) {
@@ -208,4 +211,59 @@ async fn every_real_schedule_imports_through_the_app(db: TestDb) {
         let slots: usize = stored.sessions.iter().map(|s| s.slots.len()).sum();
         assert_eq!(slots, count, "{path}: stored");
     }
+}
+
+async fn releasing_nothing_new_makes_no_release(db: TestDb) {
+    let app = db.app().await;
+    let orga = OrgaCtx::operator();
+    let edition = hallway_testkit::released_kubecon(&app).await;
+    let again = app.release(&orga, &edition, Force::OnlyIfChanged).await;
+    assert!(matches!(again, Err(AppError::Unchanged(1))), "{again:?}");
+    // Re-importing the same file changes nothing either.
+    app.import_schedule(
+        &orga,
+        "again.ics",
+        &kubecon("03-22"),
+        None,
+        &ImportOptions::default(),
+    )
+    .await
+    .unwrap();
+    let again = app.release(&orga, &edition, Force::OnlyIfChanged).await;
+    assert!(matches!(again, Err(AppError::Unchanged(1))), "{again:?}");
+    let forced = app.release(&orga, &edition, Force::Always).await.unwrap();
+    assert_eq!((forced.number, forced.changes.is_empty()), (2, true));
+}
+
+async fn a_schedule_no_page_could_show_is_not_released(db: TestDb) {
+    let app = db.app().await;
+    let orga = OrgaCtx::operator();
+    let out = app
+        .import_schedule(
+            &orga,
+            "k.ics",
+            &kubecon("03-22"),
+            None,
+            &ImportOptions::default(),
+        )
+        .await
+        .unwrap();
+    // What an import refuses, written straight into the store as an older version could have.
+    let mut wip = app
+        .work_in_progress(&orga, out.edition.as_str())
+        .await
+        .unwrap();
+    let slot = &mut wip.sessions[7].slots[0];
+    slot.start = "0000-03-24T10:00:00Z".parse().unwrap();
+    wip.edition.start_date = jiff::civil::date(0, 3, 24);
+    app.store().save_work_in_progress(&wip).await.unwrap();
+    let err = app
+        .release(&orga, out.edition.as_str(), Force::Always)
+        .await
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, AppError::OutOfBounds { .. }), "{msg}");
+    assert!(msg.starts_with("kccnceu2026 cannot be released: "), "{msg}");
+    assert!(msg.contains("0000-03-24"), "{msg}");
+    assert!(app.latest_release(&out.edition).await.unwrap().is_none());
 }

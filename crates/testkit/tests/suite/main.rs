@@ -18,6 +18,7 @@ macro_rules! on_both_backends {
     };
 }
 
+mod broken_files;
 mod browser;
 mod contract;
 mod http;

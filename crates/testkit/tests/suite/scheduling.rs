@@ -4,7 +4,7 @@ use hallway_store::ScheduleStore;
 use hallway_testkit::TestDb;
 use hallway_testkit::domain::crowd::CrowdShape;
 use hallway_testkit::hallway_app::scheduler::anneal::Budget;
-use hallway_testkit::hallway_app::{App, AppError, ImportOptions, OrgaCtx, SolveOptions};
+use hallway_testkit::hallway_app::{App, AppError, Force, ImportOptions, OrgaCtx, SolveOptions};
 
 async fn kubecon_with_crowd(app: &App) -> String {
     let orga = OrgaCtx::operator();
@@ -62,7 +62,10 @@ async fn solve_compare_pin_apply_on_the_kubecon_schedule(db: TestDb) {
     let app = db.app().await;
     let orga = OrgaCtx::operator();
     let edition = kubecon_with_crowd(&app).await;
-    let released = app.release(&orga, &edition).await.unwrap();
+    let released = app
+        .release(&orga, &edition, Force::OnlyIfChanged)
+        .await
+        .unwrap();
     let wip = app.work_in_progress(&orga, &edition).await.unwrap();
 
     // Pin a talk by its Sched UID: the proposal must leave it where it is.
