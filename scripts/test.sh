@@ -56,3 +56,6 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --locked --no-fail-fast
 fi
+
+# Every importer's fuzz target, seeded with the real files, for a bounded time each: a panic fails.
+SECONDS_PER_TARGET="${FUZZ_SECONDS:-30}" ./scripts/fuzz.sh
