@@ -2,6 +2,7 @@
 
 pub mod bounds;
 pub mod changes;
+pub mod collate;
 pub mod crowd;
 pub mod ids;
 pub mod model;

@@ -3,6 +3,7 @@
 //! reads back whole. Columns are found by their header names, in any order.
 
 use crate::build::{self, Builder, Item, Person};
+use crate::byline::{Byline, Bylines};
 use crate::error::{ErrorKind, FormatError, Repair};
 use crate::frab::Export;
 use crate::html::decode_entities;
@@ -254,6 +255,13 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
     b.time_field("start");
     let tz = b.tz();
     let mut without_end = 0;
+    let titles: Vec<String> = rows
+        .iter()
+        .filter(|_| is_sched)
+        .filter_map(|r| get(r, Column::Title))
+        .map(|t| decode_entities(&t))
+        .collect();
+    let mut bylines = Bylines::learn(titles.iter().map(String::as_str));
     for r in rows {
         let at = |c: &str| FormatError::at(r.line, c, "");
         let title = get(r, Column::Title).unwrap_or_default();
@@ -309,13 +317,13 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
                 .map(|c| decode_entities(c.trim()))
                 .filter(|c| !c.is_empty())
                 .collect();
-            let (title, people) = sched::split_summary(&decode_entities(&title), "; ");
+            let (title, people) = bylines.split(&decode_entities(&title));
             let co_located = categories
                 .iter()
                 .any(|c| c.to_ascii_uppercase().contains("CO-LOCATED"));
             let session_type = sched::session_type(&categories, &title, co_located);
             let event = co_located.then(|| sched::co_located_name(&title));
-            let persons = people.into_iter().map(sched::Byline::person).collect();
+            let persons = people.into_iter().map(Byline::person).collect();
             (
                 title,
                 persons,
@@ -379,6 +387,9 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             time_field: None,
             all_day: false,
         })?;
+    }
+    if let Some(report) = bylines.report() {
+        b.warn(None, Repair::Speakers, report);
     }
     if without_end > 0 {
         b.warn(

@@ -110,6 +110,8 @@ pub enum Repair {
     Duplicate,
     /// A session without a room or an end time.
     Incomplete,
+    /// Speakers read out of session titles, by the rules that split them.
+    Speakers,
 }
 
 impl Repair {
@@ -122,6 +124,7 @@ impl Repair {
             Self::Skipped => "session skipped",
             Self::Duplicate => "duplicate id",
             Self::Incomplete => "incomplete session",
+            Self::Speakers => "speakers read from titles",
         }
     }
 }

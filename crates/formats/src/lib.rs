@@ -3,6 +3,7 @@
 //! and every writer turns a `Schedule` into bytes that the format's own validators accept.
 
 pub mod build;
+pub mod byline;
 pub mod csv;
 pub mod error;
 pub mod frab;

@@ -3,82 +3,13 @@
 //! co-located events as categories of their own, UTC times with no VTIMEZONE.
 
 use crate::build::{self, Builder, Item, Person};
+use crate::byline::{Byline, Bylines};
 use crate::error::{ErrorKind, FormatError, Repair};
 use crate::html::decode_entities;
 use crate::ical::{self, Component};
 use crate::{ImportOptions, Imported};
 use hallway_domain::{Guid, SessionType, Slug};
 use std::collections::{HashMap, HashSet};
-
-/// A person as Sched prints them after the title: "Name, Role, Company".
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Byline {
-    pub name: String,
-    pub role: Option<String>,
-    pub affiliation: Option<String>,
-}
-
-/// Splits "Title - Name, Role, Company & Name, Company" into the title and its speakers
-/// (Sched's calendars join people with " & ", its CSV exports with "; ").
-/// A summary whose tail does not read as people is all title.
-pub fn split_summary(summary: &str, between_people: &str) -> (String, Vec<Byline>) {
-    let whole = || (summary.trim().to_owned(), Vec::new());
-    let Some(at) = summary.rfind(" - ") else {
-        return whole();
-    };
-    let (title, tail) = (summary[..at].trim(), summary[at + 3..].trim());
-    if title.is_empty() || tail.is_empty() || tail.contains('|') {
-        return whole();
-    }
-    let mut people: Vec<Byline> = Vec::new();
-    for part in tail.split(between_people) {
-        let mut fields = part.split(',').map(str::trim);
-        let name = fields.next().unwrap_or_default();
-        if !looks_like_name(name) {
-            return whole();
-        }
-        let rest: Vec<&str> = fields.filter(|f| !f.is_empty()).collect();
-        let (role, affiliation) = match rest.as_slice() {
-            [] => (None, None),
-            [company] => (None, Some(company.to_string())),
-            [roles @ .., company] => (Some(roles.join(", ")), Some(company.to_string())),
-        };
-        people.push(Byline {
-            name: name.to_owned(),
-            role,
-            affiliation,
-        });
-    }
-    // "A & B, Company": people listed together share the company printed after the last of them.
-    let mut shared: Option<String> = None;
-    for p in people.iter_mut().rev() {
-        match &p.affiliation {
-            Some(a) => shared = Some(a.clone()),
-            None if p.role.is_none() => p.affiliation = shared.clone(),
-            None => {}
-        }
-    }
-    (title.to_owned(), people)
-}
-
-impl Byline {
-    pub fn person(self) -> Person {
-        Person {
-            role: self.role,
-            affiliation: self.affiliation,
-            ..Person::named(&self.name)
-        }
-    }
-}
-
-fn looks_like_name(name: &str) -> bool {
-    let words = name.split_whitespace().count();
-    let starts_upper = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_uppercase() || !c.is_ascii());
-    (1..=6).contains(&words) && starts_upper && !name.contains([':', '|', '?', '!', '"'])
-}
 
 /// Reads an iCalendar file (any producer; Sched's and frab's conventions when it is theirs).
 pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError> {
@@ -156,6 +87,13 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
     b.time_field("DTSTART");
     let tz = b.tz();
 
+    // Who is a person and what is a company is learnt from every title before any is split.
+    let summaries: Vec<String> = events
+        .iter()
+        .filter(|_| is_sched)
+        .filter_map(|ev| ev.get("SUMMARY").map(|p| decode_entities(&p.text())))
+        .collect();
+    let mut bylines = Bylines::learn(summaries.iter().map(String::as_str));
     let mut seen_uids: HashSet<String> = HashSet::new();
     let mut warned_zones: HashSet<String> = HashSet::new();
     for ev in events {
@@ -238,7 +176,7 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             .map(|c| decode_entities(&c))
             .collect();
         let (title, persons) = if is_sched {
-            let (title, people) = split_summary(&summary, " & ");
+            let (title, people) = bylines.split(&summary);
             (title, people.into_iter().map(Byline::person).collect())
         } else if is_frab {
             split_frab_summary(&summary)
@@ -313,6 +251,9 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
     }
     if b.session_count() == 0 {
         return Err(FormatError::whole("no usable VEVENT in the calendar").kind(ErrorKind::Missing));
+    }
+    if let Some(report) = bylines.report() {
+        b.warn(None, Repair::Speakers, report);
     }
     b.finish()
 }
@@ -447,58 +388,6 @@ pub fn session_type(categories: &[String], title: &str, co_located: bool) -> Ses
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn by(name: &str, role: Option<&str>, aff: Option<&str>) -> Byline {
-        Byline {
-            name: name.into(),
-            role: role.map(Into::into),
-            affiliation: aff.map(Into::into),
-        }
-    }
-
-    #[test]
-    fn splits_sched_summaries() {
-        let (t, p) = split_summary(
-            "Keynote: Welcome + Opening Remarks - Jonathan Bryce, Executive Director, Cloud and Infrastructure, Linux Foundation & Chris Aniszczyk, CTO, Linux Foundation",
-            " & ",
-        );
-        assert_eq!(t, "Keynote: Welcome + Opening Remarks");
-        assert_eq!(
-            p,
-            vec![
-                by(
-                    "Jonathan Bryce",
-                    Some("Executive Director, Cloud and Infrastructure"),
-                    Some("Linux Foundation")
-                ),
-                by("Chris Aniszczyk", Some("CTO"), Some("Linux Foundation")),
-            ]
-        );
-        let (t, p) = split_summary(
-            "k0s - CNCF Sandbox Distro Updates - Jussi Nummelin, Maintainer",
-            " & ",
-        );
-        assert_eq!(t, "k0s - CNCF Sandbox Distro Updates");
-        assert_eq!(p, vec![by("Jussi Nummelin", None, Some("Maintainer"))]);
-        let (_, p) = split_summary(
-            "Retroactive Sampling - Roman Khavronenko & Zhu Jiekun, VictoriaMetrics",
-            " & ",
-        );
-        assert_eq!(p[0], by("Roman Khavronenko", None, Some("VictoriaMetrics")));
-        let (_, p) = split_summary("A Curator’s Guide - Katherine Druckman", " & ");
-        assert_eq!(p, vec![by("Katherine Druckman", None, None)]);
-    }
-
-    #[test]
-    fn titles_without_people_stay_whole() {
-        for s in [
-            "Badge Pick-Up",
-            "Hands-On Workshop Hosted by Amazon Web Services - AM SESSION | SEPARATE REGISTRATION REQUIRED",
-            "Keynote: Closing Remarks",
-        ] {
-            assert_eq!(split_summary(s, " & "), (s.to_owned(), vec![]), "{s}");
-        }
-    }
 
     #[test]
     fn rooms_drop_the_venue() {

@@ -97,7 +97,7 @@ fn kubecon_update_has_the_real_change_set() {
             removed: 8,
             moved_in_time: 58,
             moved_room: 81,
-            retitled: 70
+            retitled: 71
         }
     );
 }

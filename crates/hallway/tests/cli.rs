@@ -59,7 +59,7 @@ async fn import_update_and_release() {
         assert!(text(&second).contains("596 sessions"), "{}", text(&second));
         assert!(
             text(&second)
-                .contains("40 added, 8 removed, 58 moved in time, 81 moved room, 70 retitled"),
+                .contains("40 added, 8 removed, 58 moved in time, 81 moved room, 71 retitled"),
             "{}",
             text(&second)
         );

@@ -7,7 +7,7 @@ use crate::views::{
 };
 use askama::Template;
 use hallway_app::{ExportFormat, Feed};
-use hallway_domain::{EventKind, Release, ReleaseNote, Schedule, SessionType};
+use hallway_domain::{EventKind, Release, ReleaseNote, Schedule, SessionType, collate};
 use hallway_formats::Export;
 use jiff::civil::Date;
 use std::collections::{HashMap, HashSet};
@@ -699,7 +699,7 @@ pub fn edition_pages(
             role: None,
         })
         .collect();
-    people.sort_by_key(|p| p.name.to_lowercase());
+    people.sort_by_cached_key(|p| (collate::sort_key(&p.name), p.name.clone()));
     pages.push((
         format!("/{slug}/speakers/"),
         html(&SpeakersPage {

@@ -51,7 +51,7 @@ async fn kubecon_update_is_an_update_with_the_real_change_set(db: TestDb) {
             c.moved_room,
             c.retitled
         ),
-        (40, 8, 58, 81, 70)
+        (40, 8, 58, 81, 71)
     );
     let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
     assert_eq!(wip.sessions.len(), 596, "an update, not duplicates");
