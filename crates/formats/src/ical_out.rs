@@ -236,6 +236,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_zone_carries_every_change_of_offset_its_events_span() {
+        let tz = TimeZone::get("Europe/Amsterdam").unwrap();
+        let at = |t: &str| t.parse::<Timestamp>().unwrap();
+        let mut out = String::new();
+        // A conference over the last weekend of March: summer time starts on the Sunday.
+        vtimezone(
+            &mut out,
+            "Europe/Amsterdam",
+            &tz,
+            at("2026-03-27T08:00:00Z"),
+            at("2026-03-30T17:00:00Z"),
+        );
+        let standard = "BEGIN:STANDARD\r\nDTSTART:20251026T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nTZNAME:CET\r\nEND:STANDARD";
+        let daylight = "BEGIN:DAYLIGHT\r\nDTSTART:20260329T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nTZNAME:CEST\r\nEND:DAYLIGHT";
+        assert!(out.contains(standard) && out.contains(daylight), "{out}");
+        // Within one offset, the one observance in force.
+        let mut out = String::new();
+        vtimezone(
+            &mut out,
+            "Europe/Amsterdam",
+            &tz,
+            at("2026-03-23T08:00:00Z"),
+            at("2026-03-26T17:00:00Z"),
+        );
+        assert_eq!(out.matches("BEGIN:STANDARD").count(), 1, "{out}");
+        assert!(!out.contains("DAYLIGHT"), "{out}");
+    }
+
+    #[test]
     fn folds_at_75_octets_between_characters() {
         let mut out = String::new();
         let value = format!("SUMMARY:{}", "é".repeat(60));
