@@ -8,6 +8,7 @@ pub mod ids;
 pub mod model;
 pub mod proposal;
 pub mod rng;
+pub mod search;
 
 pub use bounds::OutOfBounds;
 pub use changes::{Change, ChangeCounts, ChangeSet};

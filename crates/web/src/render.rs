@@ -7,6 +7,7 @@ use crate::views::{
 };
 use askama::Template;
 use hallway_app::{ExportFormat, Feed};
+use hallway_domain::search::SearchIndex;
 use hallway_domain::{EventKind, Release, ReleaseNote, Schedule, SessionType, collate};
 use hallway_formats::Export;
 use jiff::civil::Date;
@@ -26,11 +27,14 @@ pub struct EditionData {
     /// Where people reach the site, for links in exports.
     pub public_url: String,
     pub schedule: Schedule,
-    /// One item per slot, in time order, with its lowercase search text.
+    /// One item per slot, in time order, with what filters match.
     pub items: Vec<(SessionItem, ItemKeys)>,
     /// The items of each conference day, so that a day's pages cost what that day holds, never
     /// what the whole edition holds.
     by_day: HashMap<Date, Vec<usize>>,
+    /// Each session's first item.
+    first_item: HashMap<usize, usize>,
+    search: SearchIndex,
 }
 
 /// What filters and search match an item against.
@@ -40,8 +44,6 @@ pub struct ItemKeys {
     pub track: Option<String>,
     pub session_type: SessionType,
     pub room: Option<String>,
-    pub title: String,
-    pub text: String,
 }
 
 pub struct Option_ {
@@ -239,8 +241,16 @@ pub struct SearchPage {
     nav: Option<Nav>,
     edition_name: String,
     query: String,
-    results: Vec<SessionItem>,
+    results: Vec<SearchResult>,
     truncated: bool,
+}
+
+/// A session found, with its day (results span the whole edition) and the speakers whose names
+/// matched, linked.
+pub struct SearchResult {
+    item: SessionItem,
+    day: String,
+    speakers: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -283,34 +293,7 @@ impl EditionData {
         let s = &release.schedule;
         let mut items: Vec<(SessionItem, ItemKeys)> = Vec::new();
         for (index, x) in s.sessions.iter().enumerate() {
-            let names: Vec<String> = x
-                .speakers
-                .iter()
-                .filter_map(|sp| s.speaker(sp))
-                .map(|sp| {
-                    format!(
-                        "{} {}",
-                        sp.name,
-                        sp.affiliation.as_deref().unwrap_or_default()
-                    )
-                })
-                .collect();
             let track = x.track.as_ref().map(|t| t.to_string());
-            let track_name = x
-                .track
-                .as_ref()
-                .and_then(|t| s.track(t))
-                .map(|t| t.name.as_str());
-            let text = format!(
-                "{} {} {} {} {} {}",
-                x.title,
-                x.subtitle,
-                hallway_formats::html::to_plain_text(&x.abstract_text),
-                hallway_formats::html::to_plain_text(&x.description),
-                names.join(" "),
-                track_name.unwrap_or("")
-            )
-            .to_lowercase();
             let rooms: Vec<Option<String>> = if x.slots.is_empty() {
                 vec![None]
             } else {
@@ -325,8 +308,6 @@ impl EditionData {
                     track: track.clone(),
                     session_type: x.session_type,
                     room,
-                    title: x.title.to_lowercase(),
-                    text: text.clone(),
                 };
                 items.push((item, keys));
             }
@@ -344,10 +325,12 @@ impl EditionData {
                 ))
         });
         let mut by_day: HashMap<Date, Vec<usize>> = HashMap::new();
-        for (i, (item, _)) in items.iter().enumerate() {
+        let mut first_item: HashMap<usize, usize> = HashMap::new();
+        for (i, (item, keys)) in items.iter().enumerate() {
             if let Some(d) = item.date {
                 by_day.entry(d).or_default().push(i);
             }
+            first_item.entry(keys.session).or_insert(i);
         }
         Self {
             release: release.number,
@@ -356,6 +339,8 @@ impl EditionData {
             schedule: s.clone(),
             items,
             by_day,
+            first_item,
+            search: SearchIndex::new(s),
         }
     }
 
@@ -488,28 +473,32 @@ impl EditionData {
 
     pub fn search_page(&self, query: &str) -> SearchPage {
         const LIMIT: usize = 200;
-        let words: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
-        let mut hits: Vec<(bool, &SessionItem)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        if !words.is_empty() {
-            for (item, keys) in &self.items {
-                if words.iter().all(|w| keys.text.contains(w.as_str())) && seen.insert(&item.href) {
-                    hits.push((words.iter().all(|w| keys.title.contains(w.as_str())), item));
-                }
-            }
-        }
-        // Title matches first, then time order.
-        hits.sort_by_key(|(in_title, _)| !*in_title);
+        let s = &self.schedule;
+        let slug = s.edition.slug.as_str();
+        let hits = self.search.search(query, LIMIT + 1);
         let truncated = hits.len() > LIMIT;
+        let results = hits
+            .into_iter()
+            .take(LIMIT)
+            .filter_map(|hit| {
+                let (item, _) = &self.items[*self.first_item.get(&hit.session)?];
+                Some(SearchResult {
+                    item: item.clone(),
+                    day: item.date.map(short_day).unwrap_or_default(),
+                    speakers: hit
+                        .speakers
+                        .iter()
+                        .filter_map(|&i| s.speakers.get(i))
+                        .map(|p| (format!("/{slug}/speakers/{}", p.slug), p.name.clone()))
+                        .collect(),
+                })
+            })
+            .collect();
         SearchPage {
             nav: self.nav(query),
-            edition_name: self.schedule.edition.name.clone(),
+            edition_name: s.edition.name.clone(),
             query: query.to_owned(),
-            results: hits
-                .into_iter()
-                .take(LIMIT)
-                .map(|(_, i)| i.clone())
-                .collect(),
+            results,
             truncated,
         }
     }

@@ -24,3 +24,4 @@ mod contract;
 mod http;
 mod import;
 mod scheduling;
+mod search;

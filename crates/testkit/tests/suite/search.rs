@@ -1,0 +1,71 @@
+//! Search on the released KubeCon schedule forgives typos and hyphens, matches prefixes, ranks
+//! titles first, and shows each result's day and its matching speakers, linked.
+
+use hallway_testkit::{TestDb, TestServer, client, released_kubecon};
+
+async fn search(server: &TestServer, query: &str) -> String {
+    client()
+        .get(server.url(&format!("/kccnceu2026/search?q={query}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The titles of the results, in order.
+fn titles(page: &str) -> Vec<String> {
+    page.split("<li class=\"session")
+        .skip(1)
+        .filter_map(|li| {
+            let a = li.split_once("\">")?.1;
+            Some(a.split_once("</a>")?.0.to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_forgives_typos_hyphens_and_unfinished_words() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    released_kubecon(&app).await;
+    let server = TestServer::start(app).await;
+
+    let exact = titles(&search(&server, "kubernetes").await);
+    let typo = titles(&search(&server, "kubernets").await);
+    assert!(exact.len() > 50, "{}", exact.len());
+    assert_eq!(typo.len(), exact.len(), "a typo finds what the word finds");
+    assert!(
+        typo[0].to_lowercase().contains("kubernetes"),
+        "titles first: {typo:?}"
+    );
+
+    for (query, wanted) in [
+        ("e-bpf", "ebpf"),
+        ("obervability", "observability"),
+        ("obser", "observ"),
+    ] {
+        let found = titles(&search(&server, query).await);
+        assert!(!found.is_empty(), "{query}");
+        assert!(
+            found[0].to_lowercase().replace('-', "").contains(wanted),
+            "{query}: {found:?}"
+        );
+    }
+
+    // A speaker's name finds their sessions, says which day, and links to the speaker.
+    let page = search(&server, "kat+cosgrove").await;
+    assert!(titles(&page).len() >= 2, "{page}");
+    assert!(
+        page.contains("<a href=\"/kccnceu2026/speakers/kat-cosgrove\">Kat Cosgrove</a>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span class=\"day\">Wed 25 Mar</span>")
+            || page.contains("<span class=\"day\">Thu 26 Mar</span>"),
+        "{page}"
+    );
+    assert!(titles(&search(&server, "zzqqxx").await).is_empty());
+    server.stop().await;
+}
