@@ -52,7 +52,7 @@ impl Mapping {
 
 fn schedulable(x: &Session) -> bool {
     x.session_type.is_program()
-        && x.session_type != SessionType::Social
+        && !matches!(x.session_type, SessionType::Social | SessionType::Event)
         && x.slots.len() == 1
         && x.slots[0].room.is_some()
         && x.duration_minutes > 0

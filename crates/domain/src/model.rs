@@ -155,10 +155,12 @@ pub enum SessionType {
     Social,
     Break,
     Registration,
+    /// A co-located event the source lists as one block ("ArgoCon - Full-Day Event").
+    Event,
 }
 
 impl SessionType {
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 12] = [
         Self::Keynote,
         Self::Talk,
         Self::Panel,
@@ -170,6 +172,7 @@ impl SessionType {
         Self::Social,
         Self::Break,
         Self::Registration,
+        Self::Event,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -185,6 +188,7 @@ impl SessionType {
             Self::Social => "social",
             Self::Break => "break",
             Self::Registration => "registration",
+            Self::Event => "event",
         }
     }
 
@@ -201,6 +205,7 @@ impl SessionType {
             Self::Social => "Social",
             Self::Break => "Break",
             Self::Registration => "Registration",
+            Self::Event => "Co-located event",
         }
     }
 

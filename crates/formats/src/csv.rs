@@ -9,7 +9,7 @@ use crate::frab::Export;
 use crate::html::decode_entities;
 use crate::sched;
 use crate::{ImportOptions, Imported};
-use hallway_domain::{Guid, Slug};
+use hallway_domain::{Guid, SessionType, Slug};
 use std::collections::HashMap;
 
 /// A record and the line it starts on.
@@ -321,7 +321,13 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             let co_located = categories
                 .iter()
                 .any(|c| c.to_ascii_uppercase().contains("CO-LOCATED"));
-            let session_type = sched::session_type(&categories, &title, co_located);
+            let block =
+                matches!((start, end), (Some(a), Some(b)) if b.duration_since(a) >= sched::BLOCK);
+            let session_type = if co_located && block {
+                SessionType::Event
+            } else {
+                sched::session_type(&categories, &title, co_located)
+            };
             let event = co_located.then(|| sched::co_located_name(&title));
             let persons = people.into_iter().map(Byline::person).collect();
             (

@@ -225,7 +225,11 @@ pub fn read(bytes: &[u8], opts: &ImportOptions) -> Result<Imported, FormatError>
             line: Some(ev.line),
             guid,
             id: Some(id),
-            session_type: Some(session_type(&categories, &title, co_located)),
+            session_type: Some(if co_located && end.duration_since(start) >= BLOCK {
+                SessionType::Event
+            } else {
+                session_type(&categories, &title, co_located)
+            }),
             event: co_located.then(|| co_located_name(&title)),
             title,
             subtitle: String::new(),
@@ -334,6 +338,9 @@ pub fn co_located_name(title: &str) -> String {
     }
     name.to_owned()
 }
+
+/// A co-located event this long is the whole event as one block, not a session of it.
+pub const BLOCK: jiff::SignedDuration = jiff::SignedDuration::from_hours(2);
 
 pub fn session_type(categories: &[String], title: &str, co_located: bool) -> SessionType {
     let cats = categories.join(" ").to_ascii_uppercase();

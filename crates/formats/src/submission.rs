@@ -51,7 +51,8 @@ fn kind(t: SessionType) -> &'static str {
         SessionType::Poster
         | SessionType::Social
         | SessionType::Break
-        | SessionType::Registration => "other",
+        | SessionType::Registration
+        | SessionType::Event => "other",
     }
 }
 

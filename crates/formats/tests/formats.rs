@@ -154,3 +154,19 @@ fn bad_files_are_located_errors() {
         assert!(sched::read(junk, &ImportOptions::default()).is_err());
     }
 }
+
+#[test]
+fn co_located_events_listed_as_one_block_are_event_blocks() {
+    let s = kubecon("03-22").schedule;
+    let blocks: Vec<_> = s
+        .sessions
+        .iter()
+        .filter(|x| x.session_type == SessionType::Event)
+        .collect();
+    assert_eq!(blocks.len(), 28);
+    for x in blocks {
+        let event = s.event(&x.event).expect("its event");
+        assert_eq!(event.kind, EventKind::CoLocated, "{}", x.title);
+        assert!(x.duration_minutes >= 120, "{}", x.title);
+    }
+}
