@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct FilterQuery {
+    event: Option<String>,
     track: Option<String>,
     #[serde(rename = "type")]
     session_type: Option<String>,
@@ -23,6 +24,7 @@ impl FilterQuery {
     fn parse(self) -> Result<Filter, WebError> {
         let non_empty = |v: Option<String>| v.filter(|s| !s.is_empty());
         Ok(Filter {
+            event: non_empty(self.event),
             track: non_empty(self.track),
             session_type: non_empty(self.session_type)
                 .map(|t| t.parse::<SessionType>())

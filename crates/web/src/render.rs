@@ -98,6 +98,7 @@ struct DayCount {
 }
 
 struct EventLine {
+    slug: String,
     name: String,
     kind: &'static str,
     days: String,
@@ -119,6 +120,7 @@ pub struct ListPage {
     heading: String,
     action: String,
     day_links: Vec<DayLink>,
+    event_options: Vec<Option_>,
     track_options: Vec<Option_>,
     type_options: Vec<Option_>,
     room_options: Vec<Option_>,
@@ -173,7 +175,7 @@ struct SessionPage {
     language: Option<String>,
     type_label: &'static str,
     track: Option<(String, String)>,
-    event: Option<String>,
+    event: Option<(String, String)>,
     slots: Vec<When>,
     speakers: Vec<PersonLine>,
     abstract_paragraphs: Vec<String>,
@@ -401,9 +403,13 @@ impl EditionData {
         let items: Vec<SessionItem> = candidates
             .filter(|(_, keys)| {
                 filter
-                    .track
+                    .event
                     .as_ref()
-                    .is_none_or(|t| keys.track.as_ref() == Some(t))
+                    .is_none_or(|e| s.sessions[keys.session].event.as_str() == e)
+                    && filter
+                        .track
+                        .as_ref()
+                        .is_none_or(|t| keys.track.as_ref() == Some(t))
                     && filter.session_type.is_none_or(|t| keys.session_type == t)
                     && filter
                         .room
@@ -433,6 +439,20 @@ impl EditionData {
                 None => format!("/{slug}/schedule/"),
             },
             day_links: self.day_links(day),
+            event_options: if s.events.len() > 1 {
+                s.events
+                    .iter()
+                    .map(|e| {
+                        opt(
+                            e.slug.to_string(),
+                            e.name.clone(),
+                            filter.event.as_deref() == Some(e.slug.as_str()),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
             track_options: s
                 .tracks
                 .iter()
@@ -507,6 +527,7 @@ impl EditionData {
 /// Filters of the schedule list, from the query string.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Filter {
+    pub event: Option<String>,
     pub track: Option<String>,
     pub session_type: Option<SessionType>,
     pub room: Option<String>,
@@ -563,6 +584,7 @@ pub fn edition_pages(
             .events
             .iter()
             .map(|ev| EventLine {
+                slug: ev.slug.to_string(),
                 name: ev.name.clone(),
                 kind: match ev.kind {
                     EventKind::Main => "main conference",
@@ -587,6 +609,17 @@ pub fn edition_pages(
         format!("/{slug}/schedule/"),
         html(&data.list_page(&Filter::default(), None)),
     ));
+    // Each event of the edition, co-located ones included, has its own page; its form filters
+    // the whole schedule with the event chosen.
+    for ev in &s.events {
+        let filter = Filter {
+            event: Some(ev.slug.to_string()),
+            ..Filter::default()
+        };
+        let mut page = data.list_page(&filter, None);
+        page.heading = format!("{} · {}", ev.name, date_span(ev.start_date, ev.end_date));
+        pages.push((format!("/{slug}/events/{}/", ev.slug), html(&page)));
+    }
 
     for d in e.days() {
         pages.push((
@@ -616,7 +649,7 @@ pub fn edition_pages(
             event: s
                 .event(&x.event)
                 .filter(|ev| ev.kind == EventKind::CoLocated)
-                .map(|ev| ev.name.clone()),
+                .map(|ev| (ev.slug.to_string(), ev.name.clone())),
             slots: x
                 .slots
                 .iter()

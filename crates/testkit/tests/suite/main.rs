@@ -21,6 +21,7 @@ macro_rules! on_both_backends {
 mod broken_files;
 mod browser;
 mod contract;
+mod events;
 mod http;
 mod import;
 mod scheduling;
