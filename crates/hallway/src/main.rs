@@ -172,7 +172,7 @@ fn print_import(file: &str, out: &ImportOutcome) {
     }
 }
 
-/// The kinds of repair an import made and how often: "2 × GUID is used twice, 1 × ...".
+/// The kinds of repair an import made and how often: "2 × duplicate id, 1 × time zone guessed".
 fn repair_counts(warnings: &[hallway_app::Warning]) -> String {
     let mut kinds: Vec<(&str, usize)> = Vec::new();
     for w in warnings {
