@@ -61,6 +61,36 @@ try {
   assert.ok(boxes.every((w) => w > 100 && w < 600), `room columns of sane width: ${boxes}`);
   const pageOverflow = await grid.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(pageOverflow <= 0, `the page itself does not scroll sideways (${pageOverflow}px)`);
+  // Scrolled to the middle both ways, the room row is still at the top of the grid's box and
+  // the time column at its left.
+  await grid.locator(".gridwrap").evaluate((el) => {
+    el.scrollTop = el.scrollHeight / 2;
+    el.scrollLeft = el.scrollWidth / 2;
+  });
+  const stuck = await grid.evaluate(() => {
+    const box = document.querySelector(".gridwrap").getBoundingClientRect();
+    const inside = (r) => r.left >= box.left && r.right <= box.right + 1 && r.top >= box.top && r.bottom <= box.bottom + 1;
+    const heads = [...document.querySelectorAll(".roomhead")].map((h) => h.getBoundingClientRect()).filter(inside);
+    const marks = [...document.querySelectorAll(".mark")].map((m) => m.getBoundingClientRect()).filter(inside);
+    return {
+      heads: heads.filter((r) => Math.abs(r.top - box.top) < 3).length,
+      marks: marks.filter((r) => Math.abs(r.left - box.left) < 3).length,
+    };
+  });
+  assert.ok(stuck.heads > 0 && stuck.marks > 0, `rooms and times stay in view: ${JSON.stringify(stuck)}`);
+  // No two session boxes of the day overlap.
+  const overlaps = await grid.evaluate(() => {
+    const r = [...document.querySelectorAll(".cell")].map((c) => c.getBoundingClientRect());
+    const pairs = [];
+    for (let i = 0; i < r.length; i++)
+      for (let j = i + 1; j < r.length; j++) {
+        const w = Math.min(r[i].right, r[j].right) - Math.max(r[i].left, r[j].left);
+        const h = Math.min(r[i].bottom, r[j].bottom) - Math.max(r[i].top, r[j].top);
+        if (w > 1 && h > 1) pairs.push([i, j]);
+      }
+    return pairs.length;
+  });
+  assert.equal(overlaps, 0, "overlapping session boxes");
   await grid.screenshot({ path: process.env.SCREENSHOT || "/dev/null" }).catch(() => {});
   console.log("browser: agenda flows passed");
 } finally {

@@ -3,6 +3,7 @@
 pub mod api;
 mod assets;
 mod error;
+mod grid;
 mod page;
 mod pages;
 mod render;

@@ -1,6 +1,7 @@
 //! Renders a release once into every public page and JSON document it has.
 
 use crate::api;
+use crate::grid;
 use crate::page::{HTML, JSON, Page};
 use crate::views::{
     ChangeLine, DayGroup, SessionItem, change_line, day_label, group_by_day, short_day, time_range,
@@ -11,7 +12,10 @@ use hallway_domain::search::SearchIndex;
 use hallway_domain::{EventKind, Release, ReleaseNote, Schedule, SessionType, collate};
 use hallway_formats::Export;
 use jiff::civil::Date;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+/// Longer than this, a session is a block of the day (an expo, a showcase), shown in the band.
+const LONGEST_IN_GRID_MINUTES: i64 = 4 * 60;
 
 pub struct Nav {
     pub slug: String,
@@ -137,17 +141,18 @@ struct GridPage {
     label: String,
     date: Date,
     day_links: Vec<DayLink>,
-    lanes: usize,
+    zone: String,
     rows: i64,
     columns: Vec<GridColumn>,
     marks: Vec<GridMark>,
-    cells: Vec<GridCell>,
+    blocks: Vec<GridBlock>,
+    /// Badge pick-up, breaks, co-located blocks and sessions without a room, above the grid.
+    band: Vec<SessionItem>,
 }
 
 struct GridColumn {
     name: String,
     col: usize,
-    span: usize,
 }
 
 struct GridMark {
@@ -155,11 +160,13 @@ struct GridMark {
     label: String,
 }
 
-struct GridCell {
+/// A session alone, or the sessions that share a room at once, shown as one stack.
+struct GridBlock {
     col: usize,
     row_start: i64,
     row_end: i64,
-    item: SessionItem,
+    room: String,
+    items: Vec<SessionItem>,
 }
 
 #[derive(Template)]
@@ -835,110 +842,57 @@ pub fn edition_pages(
     pages
 }
 
-/// Rooms as columns (split into lanes where a room holds overlapping sessions), 5-minute rows.
+/// Rooms as columns, biggest first; 5-minute rows from the day's first real session; logistics
+/// in a band above; sessions that share a room at once as one stack (see `grid::layout`).
 fn grid_page(data: &EditionData, day: Date) -> GridPage {
     const ROW_MINUTES: i64 = 5;
     let s = &data.schedule;
-    let mut placed: Vec<(usize, i64, i64, SessionItem)> = Vec::new();
-    let mut room_order: Vec<String> = Vec::new();
-    let cells_of_day: Vec<(&SessionItem, &ItemKeys)> =
-        data.items_on(day).map(|(i, k)| (i, k)).collect();
+    let items: Vec<&(SessionItem, ItemKeys)> = data.items_on(day).collect();
     // Minutes since the day's midnight: after-midnight sessions of this conference day go last.
     let minutes = |z: &jiff::Zoned| {
         let next_day = if z.date() > day { 24 * 60 } else { 0 };
         next_day + i64::from(z.hour()) * 60 + i64::from(z.minute())
     };
-    let mut first = i64::MAX;
-    let mut last = i64::MIN;
-    for (x, _) in &cells_of_day {
-        if let Some(z) = &x.start {
-            first = first.min(minutes(z));
-        }
-    }
-    if first == i64::MAX {
-        first = 9 * 60;
-    }
-    first -= first % 30;
-    // Lanes: per room, greedy interval colouring.
-    let mut lanes: HashMap<String, Vec<i64>> = HashMap::new();
-    let rooms_of_day: HashSet<&str> = cells_of_day
+    let entries: Vec<grid::Entry> = items
         .iter()
-        .filter_map(|(_, k)| k.room.as_deref())
+        .enumerate()
+        .filter_map(|(id, (item, keys))| {
+            let start = minutes(item.start.as_ref()?);
+            let x = &s.sessions[keys.session];
+            let length = i64::from(x.duration_minutes);
+            let logistics = !x.session_type.is_program()
+                || x.session_type == SessionType::Event
+                || length > LONGEST_IN_GRID_MINUTES;
+            Some(grid::Entry {
+                id,
+                room: keys.room.clone(),
+                start,
+                end: start + length,
+                kind: if logistics {
+                    grid::Kind::Logistics
+                } else {
+                    grid::Kind::Program
+                },
+            })
+        })
         .collect();
-    for room in &s.rooms {
-        if rooms_of_day.contains(room.slug.as_str()) {
-            room_order.push(room.slug.to_string());
-        }
-    }
+    let rooms: Vec<grid::Room> = s
+        .rooms
+        .iter()
+        .map(|r| grid::Room {
+            slug: r.slug.to_string(),
+            capacity: r.capacity,
+        })
+        .collect();
+    let layout = grid::layout(&entries, &rooms, ROW_MINUTES);
     let room_names: HashMap<&str, &str> = s
         .rooms
         .iter()
         .map(|r| (r.slug.as_str(), r.name.as_str()))
         .collect();
-    let mut cell_lane: Vec<(String, usize, i64, i64, SessionItem)> = Vec::new();
-    for (item, keys) in &cells_of_day {
-        let (Some(start), Some(room)) = (&item.start, &keys.room) else {
-            continue;
-        };
-        let slot_start = minutes(start);
-        // Past-midnight sessions end on the next calendar day: measure from the start instead.
-        let duration = i64::from(s.sessions[keys.session].duration_minutes).max(5);
-        let end = slot_start + duration;
-        last = last.max(end);
-        let room_lanes = lanes.entry(room.clone()).or_default();
-        let lane = match room_lanes
-            .iter()
-            .position(|&busy_until| busy_until <= slot_start)
-        {
-            Some(l) => {
-                room_lanes[l] = end;
-                l
-            }
-            None => {
-                room_lanes.push(end);
-                room_lanes.len() - 1
-            }
-        };
-        cell_lane.push((room.clone(), lane, slot_start, end, (*item).clone()));
-    }
-    if last == i64::MIN {
-        last = first + 60;
-    }
-    let mut columns = Vec::new();
-    let mut col_of: HashMap<&str, usize> = HashMap::new();
-    let mut next_col = 2;
-    for room in &room_order {
-        let span = lanes.get(room).map_or(1, Vec::len).max(1);
-        let name = room_names
-            .get(room.as_str())
-            .map_or_else(|| room.clone(), |n| (*n).to_owned());
-        columns.push(GridColumn {
-            name,
-            col: next_col,
-            span,
-        });
-        col_of.insert(room.as_str(), next_col);
-        next_col += span;
-    }
-    for (room, lane, start, end, item) in cell_lane {
-        let col = col_of.get(room.as_str()).copied().unwrap_or(2) + lane;
-        placed.push((
-            col,
-            2 + (start - first) / ROW_MINUTES,
-            2 + ceil_div(end - first, ROW_MINUTES),
-            item,
-        ));
-    }
-    let rows = ceil_div(last - first, ROW_MINUTES).max(1);
-    let marks = (0..=rows / 6)
-        .map(|i| {
-            let m = first + i * 30;
-            GridMark {
-                row: 2 + i * 6,
-                label: format!("{:02}:{:02}", (m / 60) % 24, m % 60),
-            }
-        })
-        .collect();
+    let room_name = |slug: &str| room_names.get(slug).copied().unwrap_or(slug).to_owned();
+    let row = |minute: i64| 2 + (minute - layout.first) / ROW_MINUTES;
+    let rows = ceil_div(layout.last - layout.first, ROW_MINUTES).max(1);
     GridPage {
         nav: data.nav(""),
         slug: s.edition.slug.to_string(),
@@ -946,19 +900,38 @@ fn grid_page(data: &EditionData, day: Date) -> GridPage {
         label: day_label(day),
         date: day,
         day_links: data.day_links(Some(day)),
-        lanes: next_col - 2,
+        zone: s.edition.time_zone.clone(),
         rows,
-        columns,
-        marks,
-        cells: placed
-            .into_iter()
-            .map(|(col, row_start, row_end, item)| GridCell {
-                col,
-                row_start,
-                row_end,
-                item,
+        columns: layout
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, slug)| GridColumn {
+                name: room_name(slug),
+                col: i + 2,
             })
             .collect(),
+        marks: (0..=rows / 6)
+            .map(|i| {
+                let m = layout.first + i * 30;
+                GridMark {
+                    row: 2 + i * 6,
+                    label: format!("{:02}:{:02}", (m / 60) % 24, m % 60),
+                }
+            })
+            .collect(),
+        blocks: layout
+            .blocks
+            .iter()
+            .map(|b| GridBlock {
+                col: b.column + 2,
+                row_start: row(b.start),
+                row_end: row(b.end),
+                room: room_name(&layout.columns[b.column]),
+                items: b.entries.iter().map(|&id| items[id].0.clone()).collect(),
+            })
+            .collect(),
+        band: layout.band.iter().map(|&id| items[id].0.clone()).collect(),
     }
 }
 
