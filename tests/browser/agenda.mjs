@@ -28,6 +28,9 @@ try {
 
   // A day's list, then filtered by track through the form (a plain GET, no script).
   await page.getByRole("link", { name: "Wednesday 25 March" }).click();
+  // On a phone the day is a list by start time, not the grid.
+  assert.ok(await page.locator(".daylist li.session").first().isVisible(), "the day's list on a phone");
+  assert.ok(!(await page.locator(".gridwrap").isVisible()), "no grid on a phone");
   await page.getByRole("link", { name: "as a list" }).click();
   const all = Number((await page.locator("p.counts").innerText()).split(" ")[0]);
   await page.selectOption("select[name=track]", { label: "SECURITY" });

@@ -148,6 +148,8 @@ struct GridPage {
     blocks: Vec<GridBlock>,
     /// Badge pick-up, breaks, co-located blocks and sessions without a room, above the grid.
     band: Vec<SessionItem>,
+    /// The day as a list by start time: what a phone shows instead of the grid.
+    times: Vec<crate::views::TimeGroup>,
 }
 
 struct GridColumn {
@@ -932,6 +934,10 @@ fn grid_page(data: &EditionData, day: Date) -> GridPage {
             })
             .collect(),
         band: layout.band.iter().map(|&id| items[id].0.clone()).collect(),
+        times: group_by_day(&items.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>())
+            .into_iter()
+            .flat_map(|d| d.times)
+            .collect(),
     }
 }
 
