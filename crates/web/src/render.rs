@@ -48,6 +48,7 @@ pub struct ItemKeys {
     pub track: Option<String>,
     pub session_type: SessionType,
     pub room: Option<String>,
+    pub end: Option<jiff::Timestamp>,
 }
 
 pub struct Option_ {
@@ -265,6 +266,22 @@ pub struct SearchResult {
 }
 
 #[derive(Template)]
+#[template(path = "now.html")]
+pub struct NowPage {
+    nav: Option<Nav>,
+    slug: String,
+    edition_name: String,
+    /// The moment the page is for, in the venue's zone ("Wed 25 Mar 10:42 CET").
+    clock: String,
+    now: Vec<SessionItem>,
+    next: Vec<SessionItem>,
+    next_label: String,
+    today: Date,
+    /// Whether `today` is a day of the edition: the grid link jumps there.
+    on_a_day: bool,
+}
+
+#[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub nav: Option<Nav>,
@@ -305,20 +322,21 @@ impl EditionData {
         let mut items: Vec<(SessionItem, ItemKeys)> = Vec::new();
         for (index, x) in s.sessions.iter().enumerate() {
             let track = x.track.as_ref().map(|t| t.to_string());
-            let rooms: Vec<Option<String>> = if x.slots.is_empty() {
-                vec![None]
+            let slots: Vec<(Option<String>, Option<jiff::Timestamp>)> = if x.slots.is_empty() {
+                vec![(None, None)]
             } else {
                 x.slots
                     .iter()
-                    .map(|sl| sl.room.as_ref().map(|r| r.to_string()))
+                    .map(|sl| (sl.room.as_ref().map(|r| r.to_string()), Some(sl.end)))
                     .collect()
             };
-            for (item, room) in SessionItem::all_of(s, x).into_iter().zip(rooms) {
+            for (item, (room, end)) in SessionItem::all_of(s, x).into_iter().zip(slots) {
                 let keys = ItemKeys {
                     session: index,
                     track: track.clone(),
                     session_type: x.session_type,
                     room,
+                    end,
                 };
                 items.push((item, keys));
             }
@@ -497,6 +515,55 @@ impl EditionData {
             count: items.len(),
             groups: group_by_day(&items),
             slug,
+        }
+    }
+
+    /// What is on at `at` and what starts next: the page people open between two talks.
+    pub fn now_page(&self, at: jiff::Timestamp) -> NowPage {
+        let s = &self.schedule;
+        let program = |keys: &ItemKeys| {
+            keys.session_type.is_program() && keys.session_type != SessionType::Event
+        };
+        let start_of = |item: &SessionItem| item.start.as_ref().map(|z| z.timestamp());
+        let now: Vec<SessionItem> = self
+            .items
+            .iter()
+            .filter(|(item, keys)| {
+                program(keys)
+                    && start_of(item).is_some_and(|t| t <= at)
+                    && keys.end.is_some_and(|e| e > at)
+            })
+            .map(|(item, _)| item.clone())
+            .collect();
+        // Items are in time order: the next start time is the first after `at`.
+        let first_after = self
+            .items
+            .partition_point(|(item, _)| start_of(item).is_none_or(|t| t <= at));
+        let next_at = self.items[first_after..]
+            .iter()
+            .find(|(_, keys)| program(keys))
+            .and_then(|(item, _)| start_of(item));
+        let next: Vec<SessionItem> = self.items[first_after..]
+            .iter()
+            .take_while(|(item, _)| start_of(item) == next_at)
+            .filter(|(_, keys)| program(keys))
+            .map(|(item, _)| item.clone())
+            .collect();
+        let local = s.local(at);
+        NowPage {
+            nav: self.nav(""),
+            slug: s.edition.slug.to_string(),
+            edition_name: s.edition.name.clone(),
+            clock: format!("{} {}", short_day(local.date()), local.strftime("%H:%M %Z")),
+            next_label: next
+                .first()
+                .and_then(|i| i.start.as_ref())
+                .map(|z| format!("{} {}", short_day(z.date()), z.strftime("%H:%M")))
+                .unwrap_or_default(),
+            today: s.edition.day_of(at),
+            on_a_day: s.edition.days().contains(&s.edition.day_of(at)),
+            now,
+            next,
         }
     }
 
