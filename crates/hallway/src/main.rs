@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod limits;
 mod schedule_cmd;
 
 use anyhow::{Context, Result, bail};
@@ -46,6 +47,8 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long, env = "HALLWAY_LISTEN")]
         listen: Option<String>,
+        #[command(flatten)]
+        limits: limits::LimitArgs,
     },
     /// Start afresh with the real KubeCon EU 2026 schedule and 20,000 synthetic attendees, then serve.
     Demo {
@@ -60,6 +63,8 @@ enum Command {
         /// Prepare the database and exit instead of serving.
         #[arg(long)]
         no_serve: bool,
+        #[command(flatten)]
+        limits: limits::LimitArgs,
     },
     /// Create or update the database schema.
     Migrate,
@@ -220,7 +225,13 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-async fn serve(app: App, listen: &str, public_url: String, banner: Option<String>) -> Result<()> {
+async fn serve(
+    app: App,
+    listen: &str,
+    public_url: String,
+    limits: hallway_web::Limits,
+    banner: Option<String>,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -229,7 +240,7 @@ async fn serve(app: App, listen: &str, public_url: String, banner: Option<String
         Some(path) => println!("Hallway is serving http://{addr}{path}"),
         None => println!("Hallway is serving http://{addr}"),
     }
-    hallway_web::serve(listener, app, public_url, shutdown_signal()).await?;
+    hallway_web::serve(listener, app, public_url, limits, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -266,17 +277,18 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> Result<()> {
     let config = Config::load(cli.config.as_deref(), cli.database.clone())?;
     match cli.command {
-        Command::Serve { listen } => {
+        Command::Serve { listen, limits } => {
             let app = App::open(&config.database).await?;
             let listen = config.listen(listen);
             let public = config.public_url(cli.public_url, &listen)?;
-            serve(app, &listen, public, None).await
+            serve(app, &listen, public, limits.into(), None).await
         }
         Command::Demo {
             listen,
             attendees,
             seed,
             no_serve,
+            limits,
         } => {
             let url = match cli.database.or(config.file_database.clone()) {
                 Some(url) => url,
@@ -330,7 +342,14 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let listen = config.listen(listen);
             let public = config.public_url(cli.public_url, &listen)?;
-            serve(app, &listen, public, Some(format!("/{edition}/"))).await
+            serve(
+                app,
+                &listen,
+                public,
+                limits.into(),
+                Some(format!("/{edition}/")),
+            )
+            .await
         }
         Command::Migrate => {
             let store = hallway_app::Store::connect(&config.database).await?;

@@ -5,7 +5,7 @@
 //! `postgres://postgres:postgres@127.0.0.1:5432/postgres`) and fail, never skip, when it cannot be reached.
 
 use hallway_app::App;
-use hallway_web::{AppState, router};
+use hallway_web::{AppState, Limits, router, serve_router};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -116,6 +116,12 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(app: App) -> Self {
+        Self::start_with(app, Limits::default()).await
+    }
+
+    /// The server as `hallway serve` runs it (accept loop, limits, graceful shutdown), with the
+    /// released schedules rendered before it starts.
+    pub async fn start_with(app: App, limits: Limits) -> Self {
         let state = AppState::new(app.clone(), "http://hallway.test");
         state
             .site
@@ -127,13 +133,14 @@ impl TestServer {
             .expect("bind port 0");
         let base = format!("http://{}", listener.local_addr().expect("local address"));
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let service = router(state.clone());
+        let service = router(state.clone(), &limits);
         let handle = tokio::spawn(async move {
-            let _ = axum::serve(listener, service)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
+            let stopped = async {
+                let _ = stopped.await;
+            };
+            serve_router(listener, service, limits, stopped)
+                .await
+                .expect("serve");
         });
         Self {
             base,
