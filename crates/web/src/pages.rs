@@ -3,34 +3,24 @@
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::extract::{Params, Segments};
 use crate::render::Filter;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use hallway_domain::SessionType;
-use serde::Deserialize;
 
-#[derive(Debug, Default, Deserialize)]
-pub struct FilterQuery {
-    track: Option<String>,
-    #[serde(rename = "type")]
-    session_type: Option<String>,
-    room: Option<String>,
-}
-
-impl FilterQuery {
-    fn parse(self) -> Result<Filter, WebError> {
-        let non_empty = |v: Option<String>| v.filter(|s| !s.is_empty());
-        Ok(Filter {
-            track: non_empty(self.track),
-            session_type: non_empty(self.session_type)
-                .map(|t| t.parse::<SessionType>())
-                .transpose()
-                .map_err(WebError::BadRequest)?,
-            room: non_empty(self.room),
-        })
-    }
+fn filter(q: &Params) -> Result<Filter, WebError> {
+    Ok(Filter {
+        track: q.get("track").map(str::to_owned),
+        session_type: q
+            .get("type")
+            .map(str::parse::<SessionType>)
+            .transpose()
+            .map_err(WebError::BadRequest)?,
+        room: q.get("room").map(str::to_owned),
+    })
 }
 
 /// Any GET that no other route took: a released page, or 404.
@@ -53,8 +43,8 @@ pub async fn released(State(state): State<AppState>, uri: Uri, headers: HeaderMa
 /// The schedule list of the whole edition, filtered when the query asks.
 pub async fn schedule(
     State(state): State<AppState>,
-    Path(edition): Path<String>,
-    Query(q): Query<FilterQuery>,
+    Segments(edition): Segments<String>,
+    q: Params,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
@@ -64,8 +54,8 @@ pub async fn schedule(
 /// One day's list, filtered when the query asks.
 pub async fn day_list(
     State(state): State<AppState>,
-    Path((edition, date)): Path<(String, String)>,
-    Query(q): Query<FilterQuery>,
+    Segments((edition, date)): Segments<(String, String)>,
+    q: Params,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
@@ -77,11 +67,11 @@ fn filtered(
     state: &AppState,
     edition: &str,
     day: Option<jiff::civil::Date>,
-    q: FilterQuery,
+    q: Params,
     uri: &Uri,
     headers: &HeaderMap,
 ) -> Result<Response, WebError> {
-    let filter = q.parse()?;
+    let filter = filter(&q)?;
     if filter.is_empty() {
         return Ok(released_or_404(state, uri.path(), headers));
     }
@@ -104,20 +94,15 @@ fn released_or_404(state: &AppState, path: &str, headers: &HeaderMap) -> Respons
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct SearchQuery {
-    #[serde(default)]
-    q: String,
-}
-
 /// Search over titles, abstracts, speakers and tracks of the released schedule.
 pub async fn search(
     State(state): State<AppState>,
-    Path(edition): Path<String>,
-    Query(SearchQuery { q }): Query<SearchQuery>,
+    Segments(edition): Segments<String>,
+    q: Params,
 ) -> Result<Response, WebError> {
     let data = state.site.edition(&edition).ok_or(WebError::NotFound)?;
-    let q: String = q.chars().take(200).collect();
+    // Search work stays bounded whatever the query's length.
+    let q: String = q.get("q").unwrap_or_default().chars().take(200).collect();
     let page = data.search_page(q.trim());
     Ok(Html(
         page.render()
@@ -130,21 +115,17 @@ pub async fn health() -> &'static str {
     "ok"
 }
 
-#[derive(Debug, Deserialize)]
-pub struct FeedQuery {
-    #[serde(default)]
-    ids: String,
-}
-
 /// A calendar of any list of sessions of the released schedule (`?ids=GUID,GUID`).
 pub async fn sessions_feed(
     State(state): State<AppState>,
-    Path(edition): Path<String>,
-    Query(FeedQuery { ids }): Query<FeedQuery>,
+    Segments(edition): Segments<String>,
+    q: Params,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let data = state.site.edition(&edition).ok_or(WebError::NotFound)?;
-    let guids = ids
+    let guids = q
+        .get("ids")
+        .unwrap_or_default()
         .split(',')
         .map(str::trim)
         .filter(|g| !g.is_empty())
