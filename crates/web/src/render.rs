@@ -638,10 +638,7 @@ pub fn edition_pages(
                 })
                 .collect(),
             abstract_paragraphs: paragraphs(&x.abstract_text),
-            url: x
-                .url
-                .clone()
-                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            url: x.web_url().map(str::to_owned),
         };
         pages.push((format!("/{slug}/sessions/{}", x.guid), html(&page)));
         pages.push((
