@@ -21,5 +21,6 @@ macro_rules! on_both_backends {
 mod browser;
 mod contract;
 mod http;
+mod http_limits;
 mod import;
 mod scheduling;
