@@ -23,6 +23,9 @@ pub async fn until_rendered(State(state): State<AppState>, req: Request, next: N
         .for_path(req.uri().path())
 }
 
+/// Handlers compute from memory and seldom wait, so what bounds their work is their input (the
+/// head's size, a search cut to 200 characters, at most 1,000 feed ids); this catches whatever
+/// does wait too long.
 pub async fn time_limit(State(limit): State<Duration>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     match tokio::time::timeout(limit, next.run(req)).await {

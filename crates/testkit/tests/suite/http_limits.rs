@@ -333,3 +333,41 @@ async fn shutdown_is_not_held_up_by_a_half_sent_request() {
         "nothing listens after shutdown"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_and_idle_connections_are_closed_after_the_header_timeout() {
+    let db = TestDb::sqlite();
+    let header_timeout = Duration::from_secs(1);
+    let limits = Limits {
+        header_read_timeout: header_timeout,
+        ..Limits::default()
+    };
+    let server = TestServer::start_with(db.app().await, limits).await;
+    // One connection that never says anything, one kept alive after a whole request.
+    let silent = TcpStream::connect(server.addr).await.expect("connect");
+    let mut kept = TcpStream::connect(server.addr).await.expect("connect");
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: hallway.test\r\n\r\n")
+        .await
+        .expect("send");
+    let mut answer = [0u8; 512];
+    let n = kept.read(&mut answer).await.expect("the answer");
+    assert!(
+        answer[..n].starts_with(b"HTTP/1.1 200"),
+        "{:?}",
+        &answer[..n]
+    );
+    let start = Instant::now();
+    let (_, closed) = outcome(kept, header_timeout * 3).await;
+    assert!(
+        closed.is_some(),
+        "an idle keep-alive connection stayed open"
+    );
+    let (_, closed) = outcome(silent, header_timeout * 3).await;
+    assert!(closed.is_some(), "a silent connection stayed open");
+    assert!(
+        start.elapsed() < header_timeout * 3,
+        "{:?}",
+        start.elapsed()
+    );
+    server.stop().await;
+}
