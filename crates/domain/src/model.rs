@@ -398,3 +398,20 @@ pub struct ReleaseNote {
     pub released_at: Timestamp,
     pub changes: crate::ChangeSet,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_web_url;
+
+    #[test]
+    fn only_http_and_https_are_web_urls() {
+        assert!(is_web_url("https://kccnceu2026.sched.com/event/abc"));
+        assert!(is_web_url("HTTP://example.org/"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url(" https://example.org/"), "no leading space");
+        assert!(!is_web_url("data:text/html,<script>"));
+        assert!(!is_web_url("//example.org/"));
+        assert!(!is_web_url("http"));
+        assert!(!is_web_url(""));
+    }
+}
