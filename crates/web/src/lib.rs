@@ -11,6 +11,7 @@ mod pages;
 mod per_ip;
 mod render;
 mod server;
+mod shed;
 mod site;
 mod stall;
 mod views;

@@ -6,17 +6,21 @@
 
 use crate::limits::Limits;
 use crate::per_ip::PerIp;
+use crate::shed::{Activity, update_pressure};
 use crate::stall::StallLimit;
 use axum::Router;
+use axum::body::Body;
+use http_body_util::BodyExt;
 use hyper::server::conn::http1;
+use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
+use tower::ServiceExt;
 
 /// Request heads (the request line and headers) larger than this are refused with 431.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
@@ -41,13 +45,16 @@ pub async fn run(
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let per_ip = PerIp::new(limits.max_connections_per_ip);
     let (stop, stopping) = watch::channel(());
+    let (pressure, under_pressure) = watch::channel(false);
     let mut open = JoinSet::new();
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             biased;
             () = &mut shutdown => break,
-            Some(_) = open.join_next(), if !open.is_empty() => {}
+            Some(_) = open.join_next(), if !open.is_empty() => {
+                update_pressure(&slots, limits.max_connections, &pressure);
+            }
             accepted = listener.accept() => {
                 let (stream, peer) = match accepted {
                     Ok(a) => a,
@@ -65,7 +72,9 @@ pub async fn run(
                 // the socket takes it, rather than left in the kernel's backlog: a client learns
                 // at once that it should retry, and the backlog stays free for the moment a
                 // slot opens. Accepting is also the only way to see whose connection it is.
-                let Ok(slot) = slots.clone().try_acquire_owned() else {
+                let slot = slots.clone().try_acquire_owned();
+                update_pressure(&slots, limits.max_connections, &pressure);
+                let Ok(slot) = slot else {
                     refuse(stream, BUSY);
                     continue;
                 };
@@ -76,8 +85,9 @@ pub async fn run(
                 let router = router.clone();
                 let limits = limits.clone();
                 let stopping = stopping.clone();
+                let under_pressure = under_pressure.clone();
                 open.spawn(async move {
-                    connection(stream, router, &limits, stopping).await;
+                    connection(stream, router, &limits, stopping, under_pressure).await;
                     drop((slot, client));
                 });
             }
@@ -109,19 +119,52 @@ async fn connection(
     router: Router,
     limits: &Limits,
     mut stopping: watch::Receiver<()>,
+    under_pressure: watch::Receiver<bool>,
 ) {
     let _ = stream.set_nodelay(true);
-    let io = TokioIo::new(StallLimit::new(stream, limits.idle_timeout));
+    let activity = Activity::new();
+    let io = TokioIo::new(StallLimit::new(
+        stream,
+        limits.idle_timeout,
+        activity.clone(),
+    ));
+    let service = {
+        let activity = activity.clone();
+        service_fn(move |req| {
+            let request = activity.begin();
+            let router = router.clone();
+            async move {
+                // The request counts until its body is written: a slow download is not waiting.
+                let response = router.oneshot(req).await;
+                response.map(|r| {
+                    r.map(move |body| {
+                        Body::new(body.map_frame(move |frame| {
+                            let _until_written = &request;
+                            frame
+                        }))
+                    })
+                })
+            }
+        })
+    };
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(MAX_HEAD_BYTES)
-        .serve_connection(io, TowerToHyperService::new(router));
+        .serve_connection(io, service);
     tokio::pin!(conn);
     let result = tokio::select! {
         result = conn.as_mut() => result,
+        () = activity.shed(under_pressure) => {
+            tracing::debug!("closed a waiting connection to make room");
+            return;
+        }
         _ = stopping.changed() => {
-            // Finishes the request in flight, then closes; the grace period bounds the wait.
+            // A connection with no request in progress (idle, or a head still arriving) closes
+            // at once; one with a request finishes it, within the grace period.
+            if activity.waiting_for() > Duration::ZERO {
+                return;
+            }
             conn.as_mut().graceful_shutdown();
             conn.await
         }

@@ -1,9 +1,11 @@
 //! A socket that gives up when a read or a write makes no progress for too long: a client that
 //! stops reading its response, or stops sending a body, must not hold its connection forever.
 
+use crate::shed::Activity;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -12,15 +14,18 @@ use tokio::time::Sleep;
 pub struct StallLimit<S> {
     inner: S,
     limit: Duration,
+    activity: Arc<Activity>,
     read_stall: Option<Pin<Box<Sleep>>>,
     write_stall: Option<Pin<Box<Sleep>>>,
 }
 
 impl<S> StallLimit<S> {
-    pub fn new(inner: S, limit: Duration) -> Self {
+    /// `activity` learns when a write waits for the client.
+    pub fn new(inner: S, limit: Duration, activity: Arc<Activity>) -> Self {
         Self {
             inner,
             limit,
+            activity,
             read_stall: None,
             write_stall: None,
         }
@@ -68,6 +73,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for StallLimit<S> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        this.activity.write_blocked(poll.is_pending());
         check(poll, &mut this.write_stall, this.limit, cx)
     }
 
@@ -78,6 +84,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for StallLimit<S> {
     ) -> Poll<io::Result<usize>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_write_vectored(cx, bufs);
+        this.activity.write_blocked(poll.is_pending());
         check(poll, &mut this.write_stall, this.limit, cx)
     }
 
@@ -88,6 +95,7 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for StallLimit<S> {
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
         let poll = Pin::new(&mut this.inner).poll_flush(cx);
+        this.activity.write_blocked(poll.is_pending());
         check(poll, &mut this.write_stall, this.limit, cx)
     }
 
@@ -106,7 +114,7 @@ mod tests {
     #[tokio::test]
     async fn a_read_that_waits_too_long_fails() {
         let (a, mut b) = tokio::io::duplex(64);
-        let mut a = StallLimit::new(a, Duration::from_millis(100));
+        let mut a = StallLimit::new(a, Duration::from_millis(100), Activity::new());
         b.write_all(b"hi").await.unwrap();
         let mut buf = [0u8; 2];
         a.read_exact(&mut buf).await.unwrap();
@@ -117,7 +125,7 @@ mod tests {
     #[tokio::test]
     async fn a_write_nobody_reads_fails() {
         let (a, _b) = tokio::io::duplex(64);
-        let mut a = StallLimit::new(a, Duration::from_millis(100));
+        let mut a = StallLimit::new(a, Duration::from_millis(100), Activity::new());
         let err = a.write_all(&[0u8; 1024]).await.unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
     }

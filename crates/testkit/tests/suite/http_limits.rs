@@ -247,40 +247,45 @@ async fn connection_flood_is_refused_early() {
         "a visitor waited {slowest:?} during the flood"
     );
 
-    // Twenty more addresses, 50 each, fill the cap of 400; the rest are told 503.
+    // Twenty more addresses, 50 each, fill the cap of 400; the rest are told 503 at once. (Near
+    // the cap the first address's 50 silent connections give their slots up, so up to 50 more
+    // get in.)
+    let flood = Instant::now();
     let from_many = open_many(server.addr, 10, 1000, 50, b"").await;
-    let (more_held, seen) = outcomes(from_many, Duration::from_secs(1)).await;
-    assert_eq!(
-        held.len() + more_held.len(),
-        400,
-        "connections open at the cap"
-    );
+    let (more_held, seen) = outcomes(from_many, Duration::from_millis(300)).await;
     let told_503 = seen
         .iter()
         .flatten()
         .filter(|b| b.starts_with(b"HTTP/1.1 503"))
         .count();
     assert!(
-        told_503 > 600,
-        "{told_503} of 650 connections over the cap were told 503"
+        told_503 >= 550,
+        "{told_503} of 600 to 650 connections over the cap were told 503"
     );
-    // At the cap a visitor is refused at once, not left waiting.
-    let start = Instant::now();
-    let refused = http.get(&page).send().await;
-    assert!(
-        refused.as_ref().map_or(true, |r| r.status() == 503),
-        "{refused:?}"
-    );
-    assert!(
-        start.elapsed() < Duration::from_secs(1),
-        "{:?}",
-        start.elapsed()
-    );
-
-    // When the flood ends, visitors are served at once and the memory comes back.
+    // Near the cap, connections that send no request give their slot up within a second or
+    // two, so visitors get in again long before the 30 s header timeout.
+    let mut served = false;
+    while flood.elapsed() < Duration::from_secs(4) {
+        if let Ok(r) = http.get(&page).send().await {
+            assert!(r.status() == 200 || r.status() == 503, "{}", r.status());
+            if r.status() == 200 {
+                served = true;
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(served, "no visitor was served in the 4 s after the flood");
     held.extend(more_held);
-    drop(held);
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    let (still_open, _) = outcomes(held, Duration::from_secs(2)).await;
+    assert!(
+        still_open.len() <= 320,
+        "{} silent connections kept their slot: a fifth of the slots should be free",
+        still_open.len()
+    );
+    drop(still_open);
+
+    // When the flood ends, visitors are served at once and the memory is bounded.
     served_in(&http, &page).await;
     let budget = baseline + 400 * PER_CONNECTION + 16 * MB;
     let after = memory_settles(baseline + 16 * MB, Duration::from_secs(3)).await;
@@ -295,9 +300,10 @@ async fn connection_flood_is_refused_early() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn shutdown_is_not_held_up_by_a_half_sent_request() {
+async fn shutdown_is_not_held_up_by_a_half_sent_request_or_a_slow_reader() {
     let db = TestDb::sqlite();
     let app = db.app().await;
+    let edition = released_kubecon(&app).await;
     let grace = Duration::from_secs(1);
     let limits = Limits {
         header_read_timeout: Duration::from_secs(120),
@@ -310,24 +316,49 @@ async fn shutdown_is_not_held_up_by_a_half_sent_request() {
     let mut half_sent = TcpStream::connect(addr).await.expect("connect");
     half_sent.write_all(HALF_SENT_HEAD).await.expect("send");
     let idle = TcpStream::connect(addr).await.expect("connect");
-    // Let the server accept both before it is told to stop.
+    // A reader that asks for far more than the socket buffers hold and reads none of it: its
+    // request stays in progress, so only the grace period ends it.
+    let mut slow_reader = TcpStream::connect(addr).await.expect("connect");
+    let request =
+        format!("GET /api/v1/editions/{edition}/sessions HTTP/1.1\r\nHost: hallway.test\r\n\r\n");
+    slow_reader
+        .write_all(request.repeat(40).as_bytes())
+        .await
+        .expect("send");
+    // Let the server accept them all before it is told to stop.
     let health = reqwest::get(server.url("/healthz")).await.expect("healthz");
     assert_eq!(health.status(), 200);
+    tokio::time::sleep(Duration::from_millis(300)).await;
 
     let start = Instant::now();
     server.stop().await;
     let took = start.elapsed();
     assert!(
+        took >= grace - Duration::from_millis(100),
+        "shutdown took {took:?}: the request in progress did not get its grace period"
+    );
+    assert!(
         took < grace + Duration::from_millis(500),
         "shutdown took {took:?} with a grace period of {grace:?}"
     );
-    let (_, closed) = outcome(half_sent, Duration::from_secs(1)).await;
-    assert!(
-        closed.is_some(),
-        "the half-sent request's connection was closed"
-    );
-    let (_, closed) = outcome(idle, Duration::from_secs(1)).await;
-    assert!(closed.is_some(), "the idle connection was closed");
+    for (name, stream) in [
+        ("the half-sent request's", half_sent),
+        ("the idle", idle),
+        ("the slow reader's", slow_reader),
+    ] {
+        let mut stream = stream;
+        // Whatever the server had written, the connection ends.
+        let ended = tokio::time::timeout(Duration::from_secs(5), async {
+            let mut buf = vec![0u8; 1 << 16];
+            while let Ok(n) = stream.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        })
+        .await;
+        assert!(ended.is_ok(), "{name} connection was not closed");
+    }
     assert!(
         TcpStream::connect(addr).await.is_err(),
         "nothing listens after shutdown"
@@ -368,6 +399,51 @@ async fn silent_and_idle_connections_are_closed_after_the_header_timeout() {
         start.elapsed() < header_timeout * 3,
         "{:?}",
         start.elapsed()
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn near_the_cap_slowloris_connections_make_room_for_visitors() {
+    ensure_open_files(2 * 600 + 512);
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let edition = released_kubecon(&app).await;
+    let limits = Limits {
+        max_connections: 200,
+        max_connections_per_ip: 0,
+        header_read_timeout: Duration::from_secs(60),
+        idle_timeout: Duration::from_secs(120),
+        shutdown_grace: Duration::from_secs(1),
+        ..Limits::default()
+    };
+    let server = TestServer::start_with(app, limits).await;
+    let page = server.url(&format!("/{edition}/"));
+    let http = visitor();
+    served_in(&http, &page).await;
+
+    // 300 half-sent requests: 200 take every slot, 100 are told 503.
+    let attack = Instant::now();
+    let half_sent = open_many(server.addr, 2, 300, 300, HALF_SENT_HEAD).await;
+    let mut served = None;
+    while attack.elapsed() < Duration::from_secs(5) {
+        if let Ok(r) = http.get(&page).send().await
+            && r.status() == 200
+        {
+            served = Some(attack.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let served = served.expect("a visitor is served within 5 s despite a full server");
+    assert!(served < Duration::from_secs(3), "served after {served:?}");
+    // Enough of them gave their slot up to leave a fifth of the slots free; the rest wait for
+    // their header timeout.
+    let (still_open, _) = outcomes(half_sent, Duration::from_secs(2)).await;
+    assert!(
+        (100..=160).contains(&still_open.len()),
+        "{} half-sent requests kept their slot (of 200)",
+        still_open.len()
     );
     server.stop().await;
 }
