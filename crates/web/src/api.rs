@@ -1,8 +1,10 @@
-//! JSON under /api/v1: views apart from the domain types, documented by the OpenAPI file.
+//! JSON under /api/v1: views apart from the domain types, documented by the OpenAPI file. The
+//! routes take no query parameters, but a repeated or undecodable one is still an error that
+//! names it, as on the pages.
 
 use crate::AppState;
 use crate::error::WebError;
-use crate::extract::Segments;
+use crate::extract::{Params, Segments};
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -214,7 +216,11 @@ fn cached(state: &AppState, path: &str, headers: &HeaderMap) -> Response {
         (status = 200, body = Vec<EditionView>, description = "Every edition with a release, newest first"),
         (status = 503, body = ErrorView, description = "The released schedules are still being prepared"),
     ))]
-pub async fn editions(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn editions(
+    State(state): State<AppState>,
+    _query: Params,
+    headers: HeaderMap,
+) -> Response {
     cached(&state, "/api/v1/editions", &headers)
 }
 
@@ -229,6 +235,7 @@ pub async fn editions(State(state): State<AppState>, headers: HeaderMap) -> Resp
 pub async fn edition(
     State(state): State<AppState>,
     Segments(edition): Segments<String>,
+    _query: Params,
     headers: HeaderMap,
 ) -> Response {
     cached(&state, &format!("/api/v1/editions/{edition}"), &headers)
@@ -245,6 +252,7 @@ pub async fn edition(
 pub async fn sessions(
     State(state): State<AppState>,
     Segments(edition): Segments<String>,
+    _query: Params,
     headers: HeaderMap,
 ) -> Response {
     cached(
@@ -265,6 +273,7 @@ pub async fn sessions(
 pub async fn session(
     State(state): State<AppState>,
     Segments((edition, guid)): Segments<(String, String)>,
+    _query: Params,
     headers: HeaderMap,
 ) -> Response {
     cached(
@@ -285,6 +294,7 @@ pub async fn session(
 pub async fn speakers(
     State(state): State<AppState>,
     Segments(edition): Segments<String>,
+    _query: Params,
     headers: HeaderMap,
 ) -> Response {
     cached(
@@ -305,6 +315,7 @@ pub async fn speakers(
 pub async fn releases(
     State(state): State<AppState>,
     Segments(edition): Segments<String>,
+    _query: Params,
     headers: HeaderMap,
 ) -> Response {
     cached(

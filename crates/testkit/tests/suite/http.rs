@@ -635,6 +635,17 @@ async fn hostile_requests_get_hallways_answers() {
         );
     }
 
+    let r = get(format!("/api/v1/editions/{e}/sessions?page=1&page=2"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()[CONTENT_TYPE], "application/json");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("\"page\""),
+        "{body}"
+    );
+
     // Content negotiation honours q=0.
     let page = format!("/{e}/schedule/");
     for (accept, gzip) in [
