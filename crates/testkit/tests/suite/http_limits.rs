@@ -12,8 +12,20 @@ use tokio::task::JoinSet;
 
 const HALF_SENT_HEAD: &[u8] = b"GET / HTTP/1.1\r\nHost: hallway.test\r\nX-Slow: ";
 
-/// Each test process holds both ends of every connection.
+/// Each test process holds both ends of every connection. Raises the hard limit too when it is
+/// lower than needed, which root may do (a fresh machine's shell may allow only 1,024).
 fn ensure_open_files(needed: u64) {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let hard = getrlimit(Resource::Nofile).maximum.unwrap_or(u64::MAX);
+    if hard < needed {
+        let _ = setrlimit(
+            Resource::Nofile,
+            Rlimit {
+                current: Some(needed),
+                maximum: Some(needed),
+            },
+        );
+    }
     let limit = raise_open_file_limit();
     assert!(
         limit >= needed,
