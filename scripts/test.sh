@@ -31,13 +31,16 @@ if [ -z "${HALLWAY_TEST_POSTGRES_URL:-}" ]; then
 fi
 
 # The official validators the export tests run: xmllint with the c3voc XSD; Python's jsonschema
-# (format checks on), icalendar and vobject, pinned in a virtual environment.
+# (format checks on), icalendar, vobject and openapi-spec-validator, and schemathesis for the API,
+# pinned in a virtual environment.
 command -v xmllint >/dev/null || apt_install libxml2-utils
+command -v curl >/dev/null || apt_install curl
 if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' 2>/dev/null; then
   apt_install python3-venv
 fi
 venv=tests/validate/.venv
-if ! "$venv/bin/python" -c 'import jsonschema, icalendar, vobject' 2>/dev/null \
+if ! "$venv/bin/python" -c 'import jsonschema, icalendar, vobject, openapi_spec_validator' 2>/dev/null \
+  || ! [ -x "$venv/bin/schemathesis" ] \
   || ! cmp -s tests/validate/requirements.txt "$venv/requirements.txt"; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/validate/requirements.txt
@@ -51,11 +54,50 @@ npm ci --prefix tests/browser --no-audit --no-fund --silent
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
+results=$(mktemp)
 if cargo nextest --version >/dev/null 2>&1; then
-  cargo nextest run --workspace --locked --no-fail-fast
+  cargo nextest run --workspace --locked --no-fail-fast 2>&1 | tee "$results"
 else
-  cargo test --workspace --locked --no-fail-fast
+  cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$results"
 fi
+
+# Schemathesis against the API a real `hallway serve` describes: a released KubeCon edition on a
+# free port, every operation, every check, a fixed number of examples and a fixed seed.
+cargo build --locked -p hallway
+command -v curl >/dev/null || apt_install curl
+st_dir=$(mktemp -d)
+st_pid=""
+stop_st() {
+  if [ -n "$st_pid" ]; then kill "$st_pid" 2>/dev/null || true; wait "$st_pid" 2>/dev/null || true; fi
+  rm -rf "$st_dir"
+}
+trap stop_st EXIT
+hallway=target/debug/hallway
+"$hallway" --database "sqlite://$st_dir/st.db" import data/kubecon/kccnceu2026-sched-2026-03-22.ics >/dev/null
+"$hallway" --database "sqlite://$st_dir/st.db" release >/dev/null
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$hallway" --database "sqlite://$st_dir/st.db" serve --listen "127.0.0.1:$port" >"$st_dir/serve.log" 2>&1 &
+st_pid=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/api/v1/editions" || true)" = 200 ] && break
+  sleep 0.2
+done
+# Run from the temporary directory, so that its crash cache does not make runs depend on old ones.
+schemathesis="$PWD/$venv/bin/schemathesis"
+if ! (cd "$st_dir" && "$schemathesis" run "$base/api/v1/openapi.json" --url "$base" --checks all \
+  --max-examples 50 --seed 8 --no-color); then
+  echo "SCHEMATHESIS FAILED: the API does not do what /api/v1/openapi.json says (server log: below)" >&2
+  cat "$st_dir/serve.log" >&2
+  exit 1
+fi
+echo "schemathesis: no failures"
 
 # Every importer's fuzz target, seeded with the real files, for a bounded time each: a panic fails.
 SECONDS_PER_TARGET="${FUZZ_SECONDS:-30}" ./scripts/fuzz.sh
+
+# The suite's count last, since the checks above print after it.
+passed=$(grep -Eo '[0-9]+ tests run: [0-9]+ passed' "$results" | tail -1 | grep -Eo '[0-9]+ passed$' | grep -Eo '[0-9]+' || true)
+[ -n "$passed" ] || passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "$results" | awk '{ s += $4 } END { print s }')
+echo "all checks passed"
+echo "tests: ${passed} passed, 0 failed"

@@ -4,6 +4,7 @@
   validate.py each-item SCHEMA FILE        every item of a JSON array against a JSON schema
   validate.py ical FILE                    an iCalendar file through icalendar and vobject, plus
                                            the RFC 5545 rules they do not enforce
+  validate.py openapi FILE                 an OpenAPI document through openapi-spec-validator
 
 Prints what is wrong and exits 1; prints "valid" and exits 0.
 """
@@ -91,6 +92,20 @@ def ical_errors(path):
     return errors
 
 
+def openapi_errors(path):
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.readers import read_from_filename
+
+    spec, _ = read_from_filename(path)
+    if not str(spec.get("openapi", "")).startswith("3.1"):
+        return [f"openapi: {spec.get('openapi')!r}, not 3.1"]
+    try:
+        validate(spec)
+    except Exception as e:  # the validator raises its own error types; each is a finding
+        return [str(e)[:2000]]
+    return []
+
+
 def main():
     command, *args = sys.argv[1:]
     if command == "json-schema":
@@ -106,6 +121,9 @@ def main():
     elif command == "ical":
         (path,) = args
         errors = ical_errors(path)
+    elif command == "openapi":
+        (path,) = args
+        errors = openapi_errors(path)
     else:
         sys.exit(f"unknown command {command}")
     if errors:

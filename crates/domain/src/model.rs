@@ -268,6 +268,23 @@ pub struct Session {
     pub slots: Vec<Slot>,
 }
 
+impl Session {
+    /// The session's page at its source, when it is a web address: an imported `javascript:` or
+    /// `data:` URL would run in a reader's browser or calendar, so pages, the API and exports
+    /// only ever show http(s).
+    pub fn web_url(&self) -> Option<&str> {
+        self.url.as_deref().filter(|u| is_web_url(u))
+    }
+}
+
+/// An absolute http:// or https:// address (the scheme in any case).
+pub fn is_web_url(url: &str) -> bool {
+    ["http://", "https://"].iter().any(|scheme| {
+        url.get(..scheme.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(scheme))
+    })
+}
+
 /// A whole schedule: the work in progress or a frozen release.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schedule {
@@ -385,4 +402,21 @@ pub struct ReleaseNote {
     pub number: u32,
     pub released_at: Timestamp,
     pub changes: crate::ChangeSet,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_web_url;
+
+    #[test]
+    fn only_http_and_https_are_web_urls() {
+        assert!(is_web_url("https://kccnceu2026.sched.com/event/abc"));
+        assert!(is_web_url("HTTP://example.org/"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url(" https://example.org/"), "no leading space");
+        assert!(!is_web_url("data:text/html,<script>"));
+        assert!(!is_web_url("//example.org/"));
+        assert!(!is_web_url("http"));
+        assert!(!is_web_url(""));
+    }
 }

@@ -545,7 +545,7 @@ pub fn write(export: &Export<'_>) -> String {
                 x.language.clone().unwrap_or_default(),
                 x.abstract_text.clone(),
                 x.description.clone(),
-                x.url.clone().unwrap_or_default(),
+                x.web_url().unwrap_or_default().to_owned(),
                 x.duration_minutes.to_string(),
                 x.do_not_record.to_string(),
             ];

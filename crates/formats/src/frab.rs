@@ -236,10 +236,7 @@ pub fn conference<'a>(export: &Export<'a>) -> Conference<'a> {
                 start: local.strftime("%H:%M").to_string(),
                 duration: hhmm(minutes),
                 url: export.session_url(x),
-                origin_url: x
-                    .url
-                    .clone()
-                    .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+                origin_url: x.web_url().map(str::to_owned),
                 track: x
                     .track
                     .as_ref()

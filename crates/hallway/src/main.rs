@@ -2,6 +2,7 @@
 
 mod config;
 mod demo;
+mod limits;
 mod schedule_cmd;
 
 use anyhow::{Context, Result, bail};
@@ -49,6 +50,8 @@ enum Command {
         /// Address to listen on (default 127.0.0.1:8080).
         #[arg(long, env = "HALLWAY_LISTEN")]
         listen: Option<String>,
+        #[command(flatten)]
+        limits: limits::LimitArgs,
     },
     /// Start afresh with the real KubeCon EU 2026 schedule and 20,000 synthetic attendees, then serve.
     Demo {
@@ -63,6 +66,8 @@ enum Command {
         /// Prepare the database and exit instead of serving.
         #[arg(long)]
         no_serve: bool,
+        #[command(flatten)]
+        limits: limits::LimitArgs,
     },
     /// Create or update the database schema.
     Migrate,
@@ -248,7 +253,13 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-async fn serve(app: App, listen: &str, public_url: String, banner: Option<String>) -> Result<()> {
+async fn serve(
+    app: App,
+    listen: &str,
+    public_url: String,
+    limits: hallway_web::Limits,
+    banner: Option<String>,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -257,7 +268,7 @@ async fn serve(app: App, listen: &str, public_url: String, banner: Option<String
         Some(path) => println!("Hallway is serving http://{addr}{path}"),
         None => println!("Hallway is serving http://{addr}"),
     }
-    hallway_web::serve(listener, app, public_url, shutdown_signal()).await?;
+    hallway_web::serve(listener, app, public_url, limits, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -273,8 +284,7 @@ fn remove_sqlite_files(file: &str) -> Result<()> {
     Ok(())
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("HALLWAY_LOG")
@@ -282,7 +292,21 @@ async fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    match run(Cli::parse()).await {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(Cli::parse()));
+    // Dropping the runtime would wait for blocking work still running, such as a release being
+    // rendered when `serve` was told to stop; shutdown must not wait on it.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -294,17 +318,18 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> Result<()> {
     let config = Config::load(cli.config.as_deref(), cli.database.clone())?;
     match cli.command {
-        Command::Serve { listen } => {
+        Command::Serve { listen, limits } => {
             let app = App::open(&config.database).await?;
             let listen = config.listen(listen);
             let public = config.public_url(cli.public_url, &listen)?;
-            serve(app, &listen, public, None).await
+            serve(app, &listen, public, limits.into(), None).await
         }
         Command::Demo {
             listen,
             attendees,
             seed,
             no_serve,
+            limits,
         } => {
             let url = match cli.database.or(config.file_database.clone()) {
                 Some(url) => url,
@@ -364,7 +389,14 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let listen = config.listen(listen);
             let public = config.public_url(cli.public_url, &listen)?;
-            serve(app, &listen, public, Some(format!("/{edition}/"))).await
+            serve(
+                app,
+                &listen,
+                public,
+                limits.into(),
+                Some(format!("/{edition}/")),
+            )
+            .await
         }
         Command::Migrate => {
             let store = hallway_app::Store::connect(&config.database).await?;

@@ -5,7 +5,7 @@
 //! `postgres://postgres:postgres@127.0.0.1:5432/postgres`) and fail, never skip, when it cannot be reached.
 
 use hallway_app::App;
-use hallway_web::{AppState, router};
+use hallway_web::{AppState, Limits, router, serve_router};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -13,6 +13,7 @@ pub mod broken;
 
 pub use hallway_app;
 pub use hallway_domain as domain;
+pub use hallway_web;
 
 /// The repository's data folder.
 pub fn data_dir() -> PathBuf {
@@ -111,6 +112,8 @@ impl Drop for TestDb {
 /// The real router on a real socket, with the site state in reach of the test.
 pub struct TestServer {
     pub base: String,
+    /// The address the server listens on.
+    pub addr: std::net::SocketAddr,
     pub state: AppState,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     handle: Option<tokio::task::JoinHandle<()>>,
@@ -118,27 +121,38 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(app: App) -> Self {
-        let state = AppState::new(app.clone(), "http://hallway.test");
-        state
-            .site
-            .refresh(&app)
-            .await
-            .expect("render the released schedules");
+        Self::start_with(app, Limits::default()).await
+    }
+
+    /// The server as `hallway serve` runs it (accept loop, limits, graceful shutdown), with the
+    /// released schedules rendered before it starts.
+    pub async fn start_with(app: App, limits: Limits) -> Self {
+        let server = Self::start_unrendered(app, limits).await;
+        server.refresh().await;
+        server
+    }
+
+    /// The server before its first render: what visitors see while `serve` starts up.
+    pub async fn start_unrendered(app: App, limits: Limits) -> Self {
+        let state = AppState::new(app, "http://hallway.test");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
-        let base = format!("http://{}", listener.local_addr().expect("local address"));
+        let addr = listener.local_addr().expect("local address");
+        let base = format!("http://{addr}");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let service = router(state.clone());
+        let service = router(state.clone(), &limits);
         let handle = tokio::spawn(async move {
-            let _ = axum::serve(listener, service)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
+            let stopped = async {
+                let _ = stopped.await;
+            };
+            serve_router(listener, service, limits, stopped)
+                .await
+                .expect("serve");
         });
         Self {
             base,
+            addr,
             state,
             stop: Some(stop),
             handle: Some(handle),
@@ -192,4 +206,15 @@ pub async fn released_kubecon(app: &App) -> String {
         .await
         .expect("release");
     out.edition.to_string()
+}
+
+/// This process's resident memory in bytes (VmRSS), to see what an attack leaves behind.
+pub fn resident_memory() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .expect("VmRSS in /proc/self/status")
+        * 1024
 }

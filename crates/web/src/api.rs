@@ -1,8 +1,11 @@
-//! JSON under /api/v1: views apart from the domain types, documented by the OpenAPI file.
+//! JSON under /api/v1: views apart from the domain types, documented by the OpenAPI file. The
+//! routes take no query parameters, but a repeated or undecodable one is still an error that
+//! names it, as on the pages.
 
 use crate::AppState;
 use crate::error::WebError;
-use axum::extract::{Path, State};
+use crate::extract::{Params, Segments};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use hallway_domain::{ChangeCounts, Schedule, Session};
@@ -67,6 +70,7 @@ pub struct SessionView {
     pub speakers: Vec<SpeakerRef>,
     #[serde(rename = "abstract")]
     pub abstract_text: String,
+    /// The session's page at its source; only ever an http(s) address.
     pub url: Option<String>,
     /// Every time the session runs.
     pub slots: Vec<SlotView>,
@@ -81,6 +85,13 @@ pub struct SpeakerView {
     pub bio: String,
     /// GUIDs of the speaker's sessions.
     pub sessions: Vec<String>,
+}
+
+/// What every error answer carries.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorView {
+    /// What went wrong, for a person to read.
+    pub error: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -156,7 +167,7 @@ pub fn session_view(s: &Schedule, x: &Session) -> SessionView {
             })
             .collect(),
         abstract_text: x.abstract_text.clone(),
-        url: x.url.clone(),
+        url: x.web_url().map(str::to_owned),
         slots,
     }
 }
@@ -200,18 +211,31 @@ fn cached(state: &AppState, path: &str, headers: &HeaderMap) -> Response {
 }
 
 /// Editions with a released schedule.
-#[utoipa::path(get, path = "/api/v1/editions", responses((status = 200, body = Vec<EditionView>)))]
-pub async fn editions(State(state): State<AppState>, headers: HeaderMap) -> Response {
+#[utoipa::path(get, path = "/api/v1/editions",
+    responses(
+        (status = 200, body = Vec<EditionView>, description = "Every edition with a release, newest first"),
+        (status = 503, body = ErrorView, description = "The released schedules are still being prepared"),
+    ))]
+pub async fn editions(
+    State(state): State<AppState>,
+    _query: Params,
+    headers: HeaderMap,
+) -> Response {
     cached(&state, "/api/v1/editions", &headers)
 }
 
 /// One edition.
 #[utoipa::path(get, path = "/api/v1/editions/{edition}",
     params(("edition" = String, Path, description = "Edition slug")),
-    responses((status = 200, body = EditionView), (status = 404, description = "No such released edition")))]
+    responses(
+        (status = 200, body = EditionView, description = "The edition as its latest release has it"),
+        (status = 503, body = ErrorView, description = "The released schedules are still being prepared"),
+        (status = 404, body = ErrorView, description = "No such released edition"),
+    ))]
 pub async fn edition(
     State(state): State<AppState>,
-    Path(edition): Path<String>,
+    Segments(edition): Segments<String>,
+    _query: Params,
     headers: HeaderMap,
 ) -> Response {
     cached(&state, &format!("/api/v1/editions/{edition}"), &headers)
@@ -220,10 +244,15 @@ pub async fn edition(
 /// Every session of the edition's latest release.
 #[utoipa::path(get, path = "/api/v1/editions/{edition}/sessions",
     params(("edition" = String, Path, description = "Edition slug")),
-    responses((status = 200, body = Vec<SessionView>), (status = 404, description = "No such released edition")))]
+    responses(
+        (status = 200, body = Vec<SessionView>, description = "The sessions"),
+        (status = 503, body = ErrorView, description = "The released schedules are still being prepared"),
+        (status = 404, body = ErrorView, description = "No such released edition"),
+    ))]
 pub async fn sessions(
     State(state): State<AppState>,
-    Path(edition): Path<String>,
+    Segments(edition): Segments<String>,
+    _query: Params,
     headers: HeaderMap,
 ) -> Response {
     cached(
@@ -236,10 +265,15 @@ pub async fn sessions(
 /// One session of the latest release, by GUID.
 #[utoipa::path(get, path = "/api/v1/editions/{edition}/sessions/{guid}",
     params(("edition" = String, Path, description = "Edition slug"), ("guid" = String, Path, description = "Session GUID")),
-    responses((status = 200, body = SessionView), (status = 404, description = "No such session")))]
+    responses(
+        (status = 200, body = SessionView, description = "The session"),
+        (status = 503, body = ErrorView, description = "The released schedules are still being prepared"),
+        (status = 404, body = ErrorView, description = "No such session"),
+    ))]
 pub async fn session(
     State(state): State<AppState>,
-    Path((edition, guid)): Path<(String, String)>,
+    Segments((edition, guid)): Segments<(String, String)>,
+    _query: Params,
     headers: HeaderMap,
 ) -> Response {
     cached(
@@ -252,10 +286,15 @@ pub async fn session(
 /// Every speaker of the latest release.
 #[utoipa::path(get, path = "/api/v1/editions/{edition}/speakers",
     params(("edition" = String, Path, description = "Edition slug")),
-    responses((status = 200, body = Vec<SpeakerView>), (status = 404, description = "No such released edition")))]
+    responses(
+        (status = 200, body = Vec<SpeakerView>, description = "The speakers"),
+        (status = 503, body = ErrorView, description = "The released schedules are still being prepared"),
+        (status = 404, body = ErrorView, description = "No such released edition"),
+    ))]
 pub async fn speakers(
     State(state): State<AppState>,
-    Path(edition): Path<String>,
+    Segments(edition): Segments<String>,
+    _query: Params,
     headers: HeaderMap,
 ) -> Response {
     cached(
@@ -268,10 +307,15 @@ pub async fn speakers(
 /// The edition's releases, newest first, with counts of what each changed.
 #[utoipa::path(get, path = "/api/v1/editions/{edition}/releases",
     params(("edition" = String, Path, description = "Edition slug")),
-    responses((status = 200, body = Vec<ReleaseView>), (status = 404, description = "No such released edition")))]
+    responses(
+        (status = 200, body = Vec<ReleaseView>, description = "The releases"),
+        (status = 503, body = ErrorView, description = "The released schedules are still being prepared"),
+        (status = 404, body = ErrorView, description = "No such released edition"),
+    ))]
 pub async fn releases(
     State(state): State<AppState>,
-    Path(edition): Path<String>,
+    Segments(edition): Segments<String>,
+    _query: Params,
     headers: HeaderMap,
 ) -> Response {
     cached(
@@ -295,7 +339,8 @@ pub async fn releases(
         SlotView,
         SpeakerRef,
         SpeakerView,
-        ReleaseView
+        ReleaseView,
+        ErrorView
     ))
 )]
 pub struct ApiDoc;

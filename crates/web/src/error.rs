@@ -4,7 +4,7 @@
 use crate::render::ErrorPage;
 use askama::Template;
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use hallway_app::AppError;
 
@@ -12,6 +12,9 @@ use hallway_app::AppError;
 pub enum WebError {
     NotFound,
     BadRequest(String),
+    /// Nothing is wrong, but the answer is not ready (the first render) or took too long: the
+    /// client is told to retry.
+    Unavailable(String),
     Internal(String),
 }
 
@@ -21,18 +24,21 @@ impl From<AppError> for WebError {
             AppError::NotFound(_) => Self::NotFound,
             AppError::Invalid(m) => Self::BadRequest(m),
             AppError::BadFile { .. } => Self::BadRequest(e.to_string()),
-            other => {
-                let mut chain = other.to_string();
-                let mut source = std::error::Error::source(&other);
-                while let Some(s) = source {
-                    chain.push_str(": ");
-                    chain.push_str(&s.to_string());
-                    source = s.source();
-                }
-                Self::Internal(chain)
-            }
+            other => Self::Internal(cause_chain(&other)),
         }
     }
+}
+
+/// An error and every error under it, one after the other: what a log line needs to be useful.
+pub fn cause_chain(e: &dyn std::error::Error) -> String {
+    let mut chain = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    chain
 }
 
 impl WebError {
@@ -44,6 +50,11 @@ impl WebError {
                 "There is nothing at this address.".into(),
             ),
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", m.clone()),
+            Self::Unavailable(m) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Please try again shortly",
+                m.clone(),
+            ),
             Self::Internal(cause) => {
                 tracing::error!(%cause, "request failed");
                 (
@@ -58,8 +69,28 @@ impl WebError {
     /// The same error as JSON, for /api routes.
     pub fn json(self) -> Response {
         let (status, _, message) = self.parts();
-        (status, Json(serde_json::json!({ "error": message }))).into_response()
+        let body = Json(serde_json::json!({ "error": message }));
+        with_retry_after((status, body).into_response())
     }
+
+    /// JSON under /api, the HTML page elsewhere.
+    pub fn for_path(self, path: &str) -> Response {
+        if path.starts_with("/api/") {
+            self.json()
+        } else {
+            self.into_response()
+        }
+    }
+}
+
+/// A 503 says when to come back.
+fn with_retry_after(mut response: Response) -> Response {
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+    }
+    response
 }
 
 impl IntoResponse for WebError {
@@ -70,6 +101,7 @@ impl IntoResponse for WebError {
             heading: heading.to_owned(),
             message,
         };
-        (status, Html(page.render().unwrap_or_default())).into_response()
+        let html = Html(page.render().unwrap_or_default());
+        with_retry_after((status, html).into_response())
     }
 }

@@ -3,19 +3,28 @@
 pub mod api;
 mod assets;
 mod error;
+mod extract;
 mod grid;
+mod guard;
+mod limits;
 mod page;
 mod pages;
+mod per_ip;
 mod render;
+mod server;
+mod shed;
 mod site;
+mod stall;
 mod views;
 
 pub use error::WebError;
+pub use limits::{Limits, raise_open_file_limit};
+pub use server::run as serve_router;
 pub use site::Site;
 
-use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::routing::get;
+use axum::{Router, middleware};
 use hallway_app::App;
 use std::sync::Arc;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -37,7 +46,8 @@ impl AppState {
     }
 }
 
-pub fn router(state: AppState) -> Router {
+/// Every route, under the per-request limits in `limits`.
+pub fn router(state: AppState, limits: &Limits) -> Router {
     let header = |name: HeaderName, value: &'static str| {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
@@ -50,10 +60,20 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/editions/{edition}/speakers", get(api::speakers))
         .route("/api/v1/editions/{edition}/releases", get(api::releases))
         .route("/{edition}/schedule/", get(pages::schedule))
+        .route("/{edition}/schedule/{date}/", get(pages::day_grid))
         .route("/{edition}/schedule/{date}/list", get(pages::day_list))
+        .route("/{edition}/now", get(pages::now))
         .route("/{edition}/search", get(pages::search))
         .route("/{edition}/sessions.ics", get(pages::sessions_feed))
         .fallback(get(pages::released))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::until_rendered,
+        ))
+        .layer(middleware::from_fn_with_state(
+            limits.request_timeout,
+            guard::time_limit,
+        ))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(header(
             header::CONTENT_SECURITY_POLICY,
@@ -65,24 +85,24 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves; released pages are rendered before the first request.
+/// Serves until `shutdown` resolves, then waits at most `limits.shutdown_grace` for open
+/// connections. The server answers at once: released pages are rendered beside it and served
+/// once a whole release is in memory (503 until then).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: App,
     public_url: String,
+    limits: Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let state = AppState::new(app.clone(), &public_url);
-    if let Err(e) = state.site.refresh(&app).await {
-        tracing::error!(error = %e, "could not render the released schedules");
-    }
+    // The watcher's first tick renders what is released now.
     let watcher = state
         .site
         .clone()
         .watch(app, std::time::Duration::from_secs(2));
-    let result = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let routes = router(state, &limits);
+    let result = server::run(listener, routes, limits, shutdown).await;
     watcher.abort();
     result
 }

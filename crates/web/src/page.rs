@@ -67,11 +67,11 @@ impl Page {
     /// The response for a GET with these request headers: 304, gzip or identity.
     pub fn respond(&self, req: &HeaderMap) -> Response {
         let wants_gzip = self.gzip.is_some()
-            && req
-                .get_all(header::ACCEPT_ENCODING)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .any(accepts_gzip);
+            && wants_gzip(
+                req.get_all(header::ACCEPT_ENCODING)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok()),
+            );
         let etag = if wants_gzip {
             &self.etag_gzip
         } else {
@@ -101,17 +101,42 @@ impl Page {
     }
 }
 
-fn accepts_gzip(value: &str) -> bool {
-    value.split(',').any(|part| {
-        let mut it = part.split(';');
-        let coding = it.next().unwrap_or_default().trim();
-        let q_zero = it.any(|p| {
-            p.trim()
-                .strip_prefix("q=")
-                .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q == 0.0))
-        });
-        (coding.eq_ignore_ascii_case("gzip") || coding == "*") && !q_zero
-    })
+/// Whether to send gzip, by RFC 9110's Accept-Encoding rules: a coding's weight is its own
+/// entry, else `*`'s; `q=0` means "not acceptable". Identity is acceptable unless refused
+/// (`identity;q=0`, or `*;q=0` without an identity entry), but loses to any acceptable gzip
+/// unless it is weighed higher. When neither is acceptable, identity is sent anyway, as RFC 9110
+/// (12.5.3) allows, rather than a 406.
+fn wants_gzip<'a>(values: impl Iterator<Item = &'a str>) -> bool {
+    let (mut gzip, mut identity, mut any) = (None, None, None);
+    for entry in values.flat_map(|v| v.split(',')) {
+        let mut parts = entry.split(';');
+        let coding = parts.next().unwrap_or_default().trim();
+        let weight = parts
+            .find_map(|p| {
+                let p = p.trim();
+                p.strip_prefix("q=").or_else(|| p.strip_prefix("Q="))
+            })
+            // A weight that does not parse counts as a refusal: never guess in favour of gzip.
+            .map_or(Some(1.0), |q| {
+                q.trim()
+                    .parse::<f32>()
+                    .ok()
+                    .filter(|q| (0.0..=1.0).contains(q))
+            })
+            .unwrap_or(0.0);
+        if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(weight);
+        } else if coding.eq_ignore_ascii_case("identity") {
+            identity = Some(weight);
+        } else if coding == "*" {
+            any = Some(weight);
+        }
+    }
+    let gzip = gzip.or(any).unwrap_or(0.0);
+    match identity {
+        Some(identity) => gzip > 0.0 && gzip >= identity,
+        None => gzip > 0.0,
+    }
 }
 
 fn none_match(req: &HeaderMap, etag: &HeaderValue) -> bool {
@@ -132,12 +157,34 @@ fn none_match(req: &HeaderMap, etag: &HeaderValue) -> bool {
 mod tests {
     use super::*;
 
+    fn gzip(value: &str) -> bool {
+        wants_gzip(std::iter::once(value))
+    }
+
     #[test]
     fn gzip_negotiation() {
-        assert!(accepts_gzip("gzip, deflate, br"));
-        assert!(accepts_gzip("br;q=1.0, gzip;q=0.8"));
-        assert!(!accepts_gzip("gzip;q=0"));
-        assert!(!accepts_gzip("br"));
+        assert!(gzip("gzip, deflate, br"));
+        assert!(gzip("br;q=1.0, gzip;q=0.8"));
+        assert!(gzip("*"));
+        assert!(gzip("GZIP"));
+        assert!(!gzip("gzip;q=0"));
+        assert!(!gzip("gzip;q=0.000"));
+        assert!(!gzip("br"));
+        assert!(!gzip(""));
+        assert!(!gzip("gzip;q=0, *"), "gzip's own entry wins over *");
+        assert!(!gzip("*;q=0"));
+        assert!(!gzip("*;q=0, identity"));
+        assert!(gzip("*, identity;q=0"));
+        assert!(!gzip("gzip;q=0.5, identity"), "identity weighs more");
+        assert!(gzip("gzip;q=0.5, identity;q=0.5"));
+        assert!(!gzip("gzip;q=banana"), "a broken weight is no consent");
+        assert!(!gzip("gzip;q=2"));
+    }
+
+    #[test]
+    fn several_header_lines_count_together() {
+        assert!(!wants_gzip(["gzip;q=0", "*"].into_iter()));
+        assert!(wants_gzip(["br", "gzip"].into_iter()));
     }
 
     #[test]

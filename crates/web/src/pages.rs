@@ -3,36 +3,25 @@
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::extract::{Params, Segments};
 use crate::render::Filter;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use hallway_domain::SessionType;
-use serde::Deserialize;
 
-#[derive(Debug, Default, Deserialize)]
-pub struct FilterQuery {
-    event: Option<String>,
-    track: Option<String>,
-    #[serde(rename = "type")]
-    session_type: Option<String>,
-    room: Option<String>,
-}
-
-impl FilterQuery {
-    fn parse(self) -> Result<Filter, WebError> {
-        let non_empty = |v: Option<String>| v.filter(|s| !s.is_empty());
-        Ok(Filter {
-            event: non_empty(self.event),
-            track: non_empty(self.track),
-            session_type: non_empty(self.session_type)
-                .map(|t| t.parse::<SessionType>())
-                .transpose()
-                .map_err(WebError::BadRequest)?,
-            room: non_empty(self.room),
-        })
-    }
+fn filter(q: &Params) -> Result<Filter, WebError> {
+    Ok(Filter {
+        event: q.get("event").map(str::to_owned),
+        track: q.get("track").map(str::to_owned),
+        session_type: q
+            .get("type")
+            .map(str::parse::<SessionType>)
+            .transpose()
+            .map_err(WebError::BadRequest)?,
+        room: q.get("room").map(str::to_owned),
+    })
 }
 
 /// Any GET that no other route took: a released page, or 404.
@@ -55,8 +44,8 @@ pub async fn released(State(state): State<AppState>, uri: Uri, headers: HeaderMa
 /// The schedule list of the whole edition, filtered when the query asks.
 pub async fn schedule(
     State(state): State<AppState>,
-    Path(edition): Path<String>,
-    Query(q): Query<FilterQuery>,
+    Segments(edition): Segments<String>,
+    q: Params,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
@@ -66,8 +55,8 @@ pub async fn schedule(
 /// One day's list, filtered when the query asks.
 pub async fn day_list(
     State(state): State<AppState>,
-    Path((edition, date)): Path<(String, String)>,
-    Query(q): Query<FilterQuery>,
+    Segments((edition, date)): Segments<(String, String)>,
+    q: Params,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
@@ -75,15 +64,67 @@ pub async fn day_list(
     filtered(&state, &edition, Some(day), q, &uri, &headers)
 }
 
+/// One day's grid, filtered when the query asks.
+pub async fn day_grid(
+    State(state): State<AppState>,
+    Segments((edition, date)): Segments<(String, String)>,
+    q: Params,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    let filter = filter(&q)?;
+    if filter.is_empty() {
+        return Ok(released_or_404(&state, uri.path(), &headers));
+    }
+    let data = state.site.edition(&edition).ok_or(WebError::NotFound)?;
+    let day = date.parse().map_err(|_| WebError::NotFound)?;
+    if !data.schedule.edition.days().contains(&day) {
+        return Err(WebError::NotFound);
+    }
+    html(&data.grid_page(day, &filter))
+}
+
+/// What is on now and what starts next; `?at=` (RFC 3339) shows another moment.
+pub async fn now(
+    State(state): State<AppState>,
+    Segments(edition): Segments<String>,
+    q: Params,
+) -> Result<Response, WebError> {
+    let data = state.site.edition(&edition).ok_or(WebError::NotFound)?;
+    let at = match q.get("at") {
+        Some(text) => text.parse::<jiff::Timestamp>().map_err(|e| {
+            WebError::BadRequest(format!(
+                "at: {text:?} is not a moment like 2026-03-25T10:30:00+01:00 ({e})"
+            ))
+        })?,
+        None => jiff::Timestamp::now(),
+    };
+    let mut response = html(&data.now_page(at))?;
+    // The page changes by the minute: never cached as if it stayed right.
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(response)
+}
+
+fn html(page: &impl Template) -> Result<Response, WebError> {
+    Ok(Html(
+        page.render()
+            .map_err(|e| WebError::Internal(e.to_string()))?,
+    )
+    .into_response())
+}
+
 fn filtered(
     state: &AppState,
     edition: &str,
     day: Option<jiff::civil::Date>,
-    q: FilterQuery,
+    q: Params,
     uri: &Uri,
     headers: &HeaderMap,
 ) -> Result<Response, WebError> {
-    let filter = q.parse()?;
+    let filter = filter(&q)?;
     if filter.is_empty() {
         return Ok(released_or_404(state, uri.path(), headers));
     }
@@ -106,20 +147,15 @@ fn released_or_404(state: &AppState, path: &str, headers: &HeaderMap) -> Respons
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct SearchQuery {
-    #[serde(default)]
-    q: String,
-}
-
 /// Search over titles, abstracts, speakers and tracks of the released schedule.
 pub async fn search(
     State(state): State<AppState>,
-    Path(edition): Path<String>,
-    Query(SearchQuery { q }): Query<SearchQuery>,
+    Segments(edition): Segments<String>,
+    q: Params,
 ) -> Result<Response, WebError> {
     let data = state.site.edition(&edition).ok_or(WebError::NotFound)?;
-    let q: String = q.chars().take(200).collect();
+    // Search work stays bounded whatever the query's length.
+    let q: String = q.get("q").unwrap_or_default().chars().take(200).collect();
     let page = data.search_page(q.trim());
     Ok(Html(
         page.render()
@@ -132,21 +168,17 @@ pub async fn health() -> &'static str {
     "ok"
 }
 
-#[derive(Debug, Deserialize)]
-pub struct FeedQuery {
-    #[serde(default)]
-    ids: String,
-}
-
 /// A calendar of any list of sessions of the released schedule (`?ids=GUID,GUID`).
 pub async fn sessions_feed(
     State(state): State<AppState>,
-    Path(edition): Path<String>,
-    Query(FeedQuery { ids }): Query<FeedQuery>,
+    Segments(edition): Segments<String>,
+    q: Params,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let data = state.site.edition(&edition).ok_or(WebError::NotFound)?;
-    let guids = ids
+    let guids = q
+        .get("ids")
+        .unwrap_or_default()
         .split(',')
         .map(str::trim)
         .filter(|g| !g.is_empty())

@@ -58,9 +58,18 @@ pub struct Option_ {
 }
 
 pub struct DayLink {
-    pub date: Date,
+    pub href: String,
     pub label: String,
     pub current: bool,
+}
+
+/// The form that filters a list or a grid by event, track, type and room.
+pub struct FilterForm {
+    action: String,
+    event_options: Vec<Option_>,
+    track_options: Vec<Option_>,
+    type_options: Vec<Option_>,
+    room_options: Vec<Option_>,
 }
 
 #[derive(Template)]
@@ -120,28 +129,24 @@ struct TrackCount {
 #[template(path = "list.html")]
 pub struct ListPage {
     nav: Option<Nav>,
-    slug: String,
     edition_name: String,
     heading: String,
-    action: String,
     day_links: Vec<DayLink>,
-    event_options: Vec<Option_>,
-    track_options: Vec<Option_>,
-    type_options: Vec<Option_>,
-    room_options: Vec<Option_>,
+    form: FilterForm,
     count: usize,
     groups: Vec<DayGroup>,
 }
 
 #[derive(Template)]
 #[template(path = "grid.html")]
-struct GridPage {
+pub struct GridPage {
     nav: Option<Nav>,
-    slug: String,
     edition_name: String,
     label: String,
-    date: Date,
     day_links: Vec<DayLink>,
+    /// The same day as a list, with the same filters.
+    list_href: String,
+    form: FilterForm,
     zone: String,
     rows: i64,
     columns: Vec<GridColumn>,
@@ -397,13 +402,16 @@ impl EditionData {
         })
     }
 
-    fn day_links(&self, current: Option<Date>) -> Vec<DayLink> {
+    /// Links to each day's grid, keeping the filters chosen.
+    fn day_links(&self, current: Option<Date>, filter: &Filter) -> Vec<DayLink> {
+        let slug = self.schedule.edition.slug.as_str();
+        let query = filter.query();
         self.schedule
             .edition
             .days()
             .into_iter()
             .map(|d| DayLink {
-                date: d,
+                href: format!("/{slug}/schedule/{d}/{query}"),
                 label: short_day(d),
                 current: Some(d) == current,
             })
@@ -428,23 +436,32 @@ impl EditionData {
             None => Box::new(self.items.iter()),
         };
         let items: Vec<SessionItem> = candidates
-            .filter(|(_, keys)| {
-                filter
-                    .event
-                    .as_ref()
-                    .is_none_or(|e| s.sessions[keys.session].event.as_str() == e)
-                    && filter
-                        .track
-                        .as_ref()
-                        .is_none_or(|t| keys.track.as_ref() == Some(t))
-                    && filter.session_type.is_none_or(|t| keys.session_type == t)
-                    && filter
-                        .room
-                        .as_ref()
-                        .is_none_or(|r| keys.room.as_ref() == Some(r))
-            })
+            .filter(|(_, keys)| filter.matches(s, keys))
             .map(|(item, _)| item.clone())
             .collect();
+        ListPage {
+            nav: self.nav(""),
+            edition_name: s.edition.name.clone(),
+            heading: match day {
+                Some(d) => day_label(d),
+                None => "Schedule".to_owned(),
+            },
+            day_links: self.day_links(day, filter),
+            form: self.filter_form(
+                filter,
+                match day {
+                    Some(d) => format!("/{slug}/schedule/{d}/list"),
+                    None => format!("/{slug}/schedule/"),
+                },
+            ),
+            count: items.len(),
+            groups: group_by_day(&items),
+        }
+    }
+
+    /// The filter form, with what `filter` chose selected; it submits to `action`.
+    fn filter_form(&self, filter: &Filter, action: String) -> FilterForm {
+        let s = &self.schedule;
         let opt = |value: String, label: String, selected: bool| Option_ {
             value,
             label,
@@ -454,18 +471,8 @@ impl EditionData {
             .into_iter()
             .filter(|t| s.sessions.iter().any(|x| x.session_type == *t))
             .collect();
-        ListPage {
-            nav: self.nav(""),
-            edition_name: s.edition.name.clone(),
-            heading: match day {
-                Some(d) => day_label(d),
-                None => "Schedule".to_owned(),
-            },
-            action: match day {
-                Some(d) => format!("/{slug}/schedule/{d}/list"),
-                None => format!("/{slug}/schedule/"),
-            },
-            day_links: self.day_links(day),
+        FilterForm {
+            action,
             event_options: if s.events.len() > 1 {
                 s.events
                     .iter()
@@ -512,9 +519,6 @@ impl EditionData {
                     )
                 })
                 .collect(),
-            count: items.len(),
-            groups: group_by_day(&items),
-            slug,
         }
     }
 
@@ -567,6 +571,11 @@ impl EditionData {
         }
     }
 
+    /// A day's grid, filtered.
+    pub fn grid_page(&self, day: Date, filter: &Filter) -> GridPage {
+        grid_page_of(self, day, filter)
+    }
+
     pub fn search_page(&self, query: &str) -> SearchPage {
         const LIMIT: usize = 200;
         let s = &self.schedule;
@@ -613,6 +622,52 @@ impl Filter {
     pub fn is_empty(&self) -> bool {
         self == &Self::default()
     }
+
+    fn matches(&self, s: &Schedule, keys: &ItemKeys) -> bool {
+        self.event
+            .as_ref()
+            .is_none_or(|e| s.sessions[keys.session].event.as_str() == e)
+            && self
+                .track
+                .as_ref()
+                .is_none_or(|t| keys.track.as_ref() == Some(t))
+            && self.session_type.is_none_or(|t| keys.session_type == t)
+            && self
+                .room
+                .as_ref()
+                .is_none_or(|r| keys.room.as_ref() == Some(r))
+    }
+
+    /// The query string that asks for this filter ("?track=security&type=talk"), or "".
+    pub fn query(&self) -> String {
+        let pairs: Vec<String> = [
+            ("event", self.event.as_deref()),
+            ("track", self.track.as_deref()),
+            ("type", self.session_type.map(SessionType::as_str)),
+            ("room", self.room.as_deref()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", query_escape(v))))
+        .collect();
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", pairs.join("&"))
+        }
+    }
+}
+
+/// Percent-encodes what a query value may not hold as it is.
+fn query_escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    for b in v.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Every page of a released edition, by path.
@@ -702,7 +757,10 @@ pub fn edition_pages(
             format!("/{slug}/schedule/{d}/list"),
             html(&data.list_page(&Filter::default(), Some(d))),
         ));
-        pages.push((format!("/{slug}/schedule/{d}/"), html(&grid_page(data, d))));
+        pages.push((
+            format!("/{slug}/schedule/{d}/"),
+            html(&data.grid_page(d, &Filter::default())),
+        ));
     }
 
     let tz_name = |t: jiff::Timestamp| s.local(t).strftime("%Z").to_string();
@@ -756,10 +814,7 @@ pub fn edition_pages(
                 })
                 .collect(),
             abstract_paragraphs: paragraphs(&x.abstract_text),
-            url: x
-                .url
-                .clone()
-                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            url: x.web_url().map(str::to_owned),
         };
         pages.push((format!("/{slug}/sessions/{}", x.guid), html(&page)));
         pages.push((
@@ -913,10 +968,13 @@ pub fn edition_pages(
 
 /// Rooms as columns, biggest first; 5-minute rows from the day's first real session; logistics
 /// in a band above; sessions that share a room at once as one stack (see `grid::layout`).
-fn grid_page(data: &EditionData, day: Date) -> GridPage {
+fn grid_page_of(data: &EditionData, day: Date, filter: &Filter) -> GridPage {
     const ROW_MINUTES: i64 = 5;
     let s = &data.schedule;
-    let items: Vec<&(SessionItem, ItemKeys)> = data.items_on(day).collect();
+    let items: Vec<&(SessionItem, ItemKeys)> = data
+        .items_on(day)
+        .filter(|(_, keys)| filter.matches(s, keys))
+        .collect();
     // Minutes since the day's midnight: after-midnight sessions of this conference day go last.
     let minutes = |z: &jiff::Zoned| {
         let next_day = if z.date() > day { 24 * 60 } else { 0 };
@@ -964,11 +1022,11 @@ fn grid_page(data: &EditionData, day: Date) -> GridPage {
     let rows = ceil_div(layout.last - layout.first, ROW_MINUTES).max(1);
     GridPage {
         nav: data.nav(""),
-        slug: s.edition.slug.to_string(),
         edition_name: s.edition.name.clone(),
         label: day_label(day),
-        date: day,
-        day_links: data.day_links(Some(day)),
+        day_links: data.day_links(Some(day), filter),
+        list_href: format!("/{}/schedule/{day}/list{}", s.edition.slug, filter.query()),
+        form: data.filter_form(filter, format!("/{}/schedule/{day}/", s.edition.slug)),
         zone: s.edition.time_zone.clone(),
         rows,
         columns: layout

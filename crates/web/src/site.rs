@@ -1,11 +1,13 @@
 //! The public site in memory: every page of every released edition, rendered once per release.
 //! Requests for released data never touch the database.
 
+use crate::error::cause_chain;
 use crate::page::{JSON, Page};
 use crate::render::{EditionData, edition_pages, index_pages};
 use hallway_app::{App, AppError};
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 #[derive(Default)]
@@ -18,6 +20,10 @@ struct Snapshot {
 
 pub struct Site {
     current: RwLock<Arc<Snapshot>>,
+    /// Set once the releases present at start-up are all in memory (or known not to render).
+    ready: AtomicBool,
+    /// Releases that failed to render, by edition: not tried again until a newer one comes.
+    failed: Mutex<HashMap<String, u32>>,
     refreshing: tokio::sync::Mutex<()>,
     public_url: String,
 }
@@ -39,6 +45,8 @@ impl Site {
         }
         Self {
             current: RwLock::new(Arc::new(snap)),
+            ready: AtomicBool::new(false),
+            failed: Mutex::default(),
             refreshing: tokio::sync::Mutex::new(()),
             public_url: public_url.trim_end_matches('/').to_owned(),
         }
@@ -52,6 +60,12 @@ impl Site {
         }
     }
 
+    /// Whether released pages may be served: until the first refresh, the site would look as
+    /// if nothing were released.
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::Acquire)
+    }
+
     pub fn page(&self, path: &str) -> Option<Arc<Page>> {
         self.snapshot().pages.get(path).cloned()
     }
@@ -60,25 +74,38 @@ impl Site {
         self.snapshot().editions.get(slug).cloned()
     }
 
-    /// Renders every edition whose newest release is not the one in memory. Returns how many
-    /// editions were rendered anew.
+    /// Renders every edition whose newest release is not the one in memory, and swaps the
+    /// result in whole. An edition that fails to render is logged and keeps its previous
+    /// release. Returns how many editions were rendered anew.
     pub async fn refresh(&self, app: &App) -> Result<usize, AppError> {
         let _one_at_a_time = self.refreshing.lock().await;
+        let count = self.render_stale(app).await?;
+        self.ready.store(true, Ordering::Release);
+        Ok(count)
+    }
+
+    async fn render_stale(&self, app: &App) -> Result<usize, AppError> {
         let versions = app.published_versions().await?;
         let old = self.snapshot();
+        let failed = self
+            .failed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
         let stale: Vec<_> = versions
             .iter()
             .filter(|(slug, n)| {
                 old.editions
                     .get(slug.as_str())
                     .is_none_or(|d| d.release != *n)
+                    && failed.get(slug.as_str()) != Some(n)
             })
             .collect();
         if stale.is_empty() {
             return Ok(0);
         }
         let mut rendered = Vec::new();
-        for (slug, _) in &stale {
+        for (slug, number) in &stale {
             let Some(release) = app.latest_release(slug).await? else {
                 continue;
             };
@@ -94,9 +121,22 @@ impl Site {
                 let pages = edition_pages(&data, &release, &notes);
                 (data, pages)
             })
-            .await
-            .map_err(|e| AppError::Invalid(format!("rendering failed: {e}")))?;
-            rendered.push((slug.to_string(), built));
+            .await;
+            match built {
+                Ok(built) => rendered.push((slug.to_string(), built)),
+                Err(e) => {
+                    tracing::error!(
+                        edition = %slug,
+                        release = number,
+                        cause = %cause_chain(&e),
+                        "could not render a release; the previous one stays served"
+                    );
+                    self.failed
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(slug.to_string(), *number);
+                }
+            }
         }
         let count = rendered.len();
         let mut next = Snapshot {
@@ -145,7 +185,10 @@ impl Site {
                 match self.refresh(&app).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(editions = n, "rendered new releases"),
-                    Err(e) => tracing::warn!(error = %e, "could not check for new releases"),
+                    Err(e) => tracing::warn!(
+                        cause = %cause_chain(&e),
+                        "could not check for new releases"
+                    ),
                 }
             }
         })

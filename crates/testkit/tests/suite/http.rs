@@ -588,3 +588,238 @@ async fn exports_are_served_from_memory_with_etags() {
     assert_eq!(count, 596);
     server.stop().await;
 }
+
+/// Requests shaped to confuse routing, parsing and negotiation get Hallway's own answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_requests_get_hallways_answers() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let e = released_kubecon(&app).await;
+    let server = TestServer::start(app).await;
+    let http = client();
+    let get = |path: String| http.get(server.url(&path)).send();
+
+    // An encoded slash stays inside its segment: no other route answers.
+    for path in [
+        format!("/api/v1/editions/{e}%2Fsessions"),
+        format!("/api/v1/editions/{e}%2fspeakers"),
+        format!("/{e}%2Fschedule/"),
+        format!("/{e}/schedule%2F2026-03-24/list"),
+    ] {
+        let r = get(path.clone()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+    }
+    let r = get(format!("/api/v1/editions/{e}%2Fsessions"))
+        .await
+        .unwrap();
+    assert_eq!(r.headers()[CONTENT_TYPE], "application/json");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["error"].is_string(), "{body}");
+
+    // Query strings: a repeated or undecodable parameter is Hallway's 400 page naming it.
+    for (path, name) in [
+        (format!("/{e}/schedule/?type=talk&type=keynote"), "type"),
+        (
+            format!("/{e}/schedule/2026-03-24/list?room=a&room=b"),
+            "room",
+        ),
+        (format!("/{e}/search?q=%FF%FE"), "q"),
+        (format!("/{e}/sessions.ics?ids=a&ids=b"), "ids"),
+    ] {
+        let r = get(path.clone()).await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{path}");
+        assert!(
+            r.headers()[CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html"),
+            "{path}"
+        );
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains(&format!("&#34;{name}&#34;")),
+            "{path}: {page}"
+        );
+    }
+
+    let r = get(format!("/api/v1/editions/{e}/sessions?page=1&page=2"))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(r.headers()[CONTENT_TYPE], "application/json");
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("\"page\""),
+        "{body}"
+    );
+
+    // Content negotiation honours q=0.
+    let page = format!("/{e}/schedule/");
+    for (accept, gzip) in [
+        ("gzip", true),
+        ("gzip;q=0, *", false),
+        ("*;q=0", false),
+        ("*;q=0, identity;q=0", false),
+        ("br, *", true),
+        ("identity;q=0, gzip;q=0.1", true),
+    ] {
+        let r = http
+            .get(server.url(&page))
+            .header(ACCEPT_ENCODING, accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{accept}");
+        assert_eq!(
+            r.headers().get(CONTENT_ENCODING).is_some(),
+            gzip,
+            "Accept-Encoding: {accept}"
+        );
+    }
+    server.stop().await;
+}
+
+/// While the first render runs, the server answers: /healthz at once, pages 503 with
+/// Retry-After and never an empty site as if nothing were released.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_wait_for_the_first_render() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let e = released_kubecon(&app).await;
+    let server = TestServer::start_unrendered(app, Default::default()).await;
+    let http = client();
+    let health = http.get(server.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK);
+    for path in [
+        "/".to_owned(),
+        format!("/{e}/"),
+        "/api/v1/editions".to_owned(),
+    ] {
+        let r = http.get(server.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert_eq!(r.headers()["retry-after"], "2", "{path}");
+        let json = path.starts_with("/api/");
+        let kind = r.headers()[CONTENT_TYPE].to_str().unwrap().to_owned();
+        assert_eq!(kind.starts_with("application/json"), json, "{path}: {kind}");
+    }
+    let openapi = http
+        .get(server.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(openapi.status(), StatusCode::OK);
+    assert_eq!(server.refresh().await, 1);
+    for path in [
+        "/".to_owned(),
+        format!("/{e}/"),
+        "/api/v1/editions".to_owned(),
+    ] {
+        let r = http.get(server.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+    }
+    server.stop().await;
+}
+
+/// An imported `javascript:` URL is never served: not on pages, in the API or in exports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_web_urls_leave_hallway() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let ics = String::from_utf8(hallway_testkit::kubecon("03-22")).unwrap();
+    let first_url = ics.find("\nURL:").expect("a URL line") + 1;
+    let line_end = first_url + ics[first_url..].find("\r\n").unwrap();
+    let hostile = format!(
+        "{}URL:javascript:alert(document.cookie){}",
+        &ics[..first_url],
+        &ics[line_end..]
+    );
+    let orga = OrgaCtx::operator();
+    let out = app
+        .import_schedule(
+            &orga,
+            "hostile.ics",
+            hostile.as_bytes(),
+            None,
+            &ImportOptions::default(),
+        )
+        .await
+        .unwrap();
+    let e = out.edition.to_string();
+    app.release(&orga, &e, Force::Always).await.unwrap();
+    let server = TestServer::start(app).await;
+    let http = client();
+    let sessions: Vec<serde_json::Value> = http
+        .get(server.url(&format!("/api/v1/editions/{e}/sessions")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        sessions
+            .iter()
+            .all(|s| s["url"].is_null() || s["url"].as_str().unwrap().starts_with("http")),
+        "the API passes a non-web URL"
+    );
+    assert!(
+        sessions.iter().filter(|s| s["url"].is_null()).count() >= 1,
+        "the hostile URL is dropped"
+    );
+    for export in [
+        "schedule.xml",
+        "schedule.json",
+        "schedule.ics",
+        "schedule.csv",
+    ] {
+        let text = http
+            .get(server.url(&format!("/{e}/{export}")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!text.contains("javascript:"), "{export} carries the URL");
+    }
+    server.stop().await;
+}
+
+/// The served OpenAPI document passes openapi-spec-validator as OpenAPI 3.1 (the validator is
+/// installed by scripts/test.sh; without it this test fails).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_is_valid() {
+    let db = TestDb::sqlite();
+    let server = TestServer::start(db.app().await).await;
+    let doc = client()
+        .get(server.url("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    server.stop().await;
+    let root = hallway_testkit::data_dir().join("..");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("openapi.json");
+    std::fs::write(&path, doc).unwrap();
+    let python = root.join("tests/validate/.venv/bin/python");
+    let out = std::process::Command::new(&python)
+        .arg(root.join("tests/validate/validate.py"))
+        .arg("openapi")
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e}; run ./scripts/test.sh to install the validators",
+                python.display()
+            )
+        });
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator refuses the document:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

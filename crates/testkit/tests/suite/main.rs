@@ -18,11 +18,13 @@ macro_rules! on_both_backends {
     };
 }
 
+mod agenda;
 mod broken_files;
 mod browser;
 mod contract;
 mod events;
 mod http;
+mod http_limits;
 mod import;
 mod scheduling;
 mod search;
