@@ -8,5 +8,5 @@ pub mod solution;
 pub mod solve;
 mod xlsx;
 
-pub use eval::{Breakdown, Objective, Timetable, evaluate, violations};
+pub use eval::{Breakdown, Timetable, all_scheduled, evaluate, valid, violations};
 pub use instance::Instance;

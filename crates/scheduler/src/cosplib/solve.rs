@@ -3,7 +3,7 @@
 //! that sequence. Annealing changes the layout and the sequences; every decoded timetable puts
 //! submissions only in their track's cells and never splits one.
 
-use super::eval::{BROKEN_SUBMISSION, Breakdown, Objective, Timetable, evaluate};
+use super::eval::{BROKEN_SUBMISSION, Breakdown, Timetable, evaluate};
 use super::instance::Instance;
 use crate::anneal::{self, Budget, Neighbourhood, Report, Schedule};
 use crate::error::SchedError;
@@ -12,7 +12,6 @@ use crate::rng::Rng;
 #[derive(Clone)]
 pub struct State<'a> {
     inst: &'a Instance,
-    objective: Objective,
     /// `[session][room]`: which track may use the cell.
     layout: Vec<Vec<Option<usize>>>,
     /// `[track]`: the order submissions fill the track's cells in.
@@ -69,14 +68,14 @@ pub fn decode(
     (tt, unplaced)
 }
 
-fn score(inst: &Instance, objective: Objective, tt: &Timetable, unplaced: usize) -> i64 {
-    evaluate(inst, tt).total_for(objective) + BROKEN_SUBMISSION * unplaced as i64
+fn score(inst: &Instance, tt: &Timetable, unplaced: usize) -> i64 {
+    evaluate(inst, tt).total() + BROKEN_SUBMISSION * unplaced as i64
 }
 
 impl<'a> State<'a> {
     /// A first timetable: each track in one room over consecutive sessions where it can be,
     /// in the order of its submissions sheet, longest tracks first.
-    pub fn construct(inst: &'a Instance, objective: Objective) -> Result<Self, SchedError> {
+    pub fn construct(inst: &'a Instance) -> Result<Self, SchedError> {
         check_feasible(inst)?;
         let sessions = inst.sessions.len();
         let rooms = inst.rooms.len();
@@ -151,10 +150,9 @@ impl<'a> State<'a> {
             }
         }
         let (timetable, unplaced) = decode(inst, &layout, &sequences);
-        let cost = score(inst, objective, &timetable, unplaced);
+        let cost = score(inst, &timetable, unplaced);
         Ok(Self {
             inst,
-            objective,
             layout,
             sequences,
             timetable,
@@ -172,7 +170,7 @@ impl<'a> State<'a> {
 
     fn redecode(&mut self) {
         let (tt, unplaced) = decode(self.inst, &self.layout, &self.sequences);
-        self.cost = score(self.inst, self.objective, &tt, unplaced);
+        self.cost = score(self.inst, &tt, unplaced);
         self.timetable = tt;
     }
 }
@@ -304,7 +302,6 @@ pub fn check_feasible(inst: &Instance) -> Result<(), SchedError> {
 /// its slots somewhere, each at its cheapest; the other penalties may reach zero.
 pub fn lower_bound(inst: &Instance) -> i64 {
     let w = &inst.weights;
-    let counted = |name: &str| !super::eval::NOT_COUNTED.contains(&name);
     let longest = inst
         .sessions
         .iter()
@@ -323,17 +320,9 @@ pub fn lower_bound(inst: &Instance) -> i64 {
         let cheapest = (0..inst.sessions.len())
             .flat_map(|s| (0..inst.rooms.len()).map(move |r| (s, r)))
             .map(|(s, r)| {
-                let mut c = 0;
-                if counted("Tracks|Sessions") {
-                    c += w.tracks_sessions * inst.track_session[t][s];
-                }
-                if counted("Tracks|Rooms") {
-                    c += w.tracks_rooms * inst.track_room[t][r];
-                }
-                if counted("Sessions|Rooms") {
-                    c += w.sessions_rooms * inst.session_room[s][r];
-                }
-                c
+                w.tracks_sessions * inst.track_session[t][s]
+                    + w.tracks_rooms * inst.track_room[t][r]
+                    + w.sessions_rooms * inst.session_room[s][r]
             })
             .min()
             .unwrap_or(0);
@@ -359,13 +348,12 @@ pub fn lower_bound(inst: &Instance) -> i64 {
 /// The best timetable found within the budget, with its breakdown.
 pub fn solve(
     inst: &Instance,
-    objective: Objective,
     seed: u64,
     threads: usize,
     budget: Budget,
     report: &(dyn Fn(Report) + Sync),
 ) -> Result<(Timetable, Breakdown), SchedError> {
-    let start = State::construct(inst, objective)?;
+    let start = State::construct(inst)?;
     let schedule = Schedule::calibrate(&start, seed);
     let best = anneal::run_parallel(&start, seed, threads, budget, schedule, report);
     let breakdown = best.breakdown();
