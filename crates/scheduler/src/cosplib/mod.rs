@@ -1,6 +1,7 @@
 //! CoSPLib, the conference scheduling benchmark library: its instances, its penalty function,
 //! its solution layout, and an optimizer for it.
 
+mod assign;
 pub mod eval;
 pub mod instance;
 mod sheet;
