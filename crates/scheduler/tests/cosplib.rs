@@ -128,3 +128,115 @@ fn an_instance_that_cannot_fit_names_what_clashes() {
         "{err}"
     );
 }
+
+/// The instance's workbook with `edit` applied to one of its parts (`xl/workbook.xml`, ...).
+fn edited(name: &str, part: &str, edit: impl Fn(String) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let bytes = data(&format!("instances/{name}.xlsx"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        let mut body = Vec::new();
+        file.read_to_end(&mut body).unwrap();
+        if file.name() == part {
+            body = edit(String::from_utf8(body).unwrap()).into_bytes();
+        }
+        out.start_file(file.name(), zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&body).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn an_instance_without_a_sheet_or_with_a_weight_that_is_no_number_is_a_located_error() {
+    let missing = edited("N2OR", "xl/workbook.xml", |x| {
+        x.replace("name=\"rooms\"", "name=\"chambers\"")
+    });
+    let err = Instance::read(&missing, "N2OR.xlsx")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("N2OR.xlsx") && err.contains("sheet \"rooms\"") && err.contains("missing"),
+        "{err}"
+    );
+    // Row 9, column E: the consecutive-tracks weight (parameters is sheet1).
+    let words = edited("N2OR", "xl/worksheets/sheet1.xml", |x| {
+        x.replace(
+            "<c r=\"E8\" s=\"5\"><v>1</v></c>",
+            "<c r=\"E8\" t=\"inlineStr\"><is><t>ten</t></is></c>",
+        )
+    });
+    let err = Instance::read(&words, "N2OR.xlsx").unwrap_err().to_string();
+    assert!(
+        err.contains("sheet \"parameters\"")
+            && err.contains("row 8")
+            && err.contains("column \"E (Consecutive Tracks:)\"")
+            && err.contains("\"ten\""),
+        "{err}"
+    );
+}
+
+/// A solution written for a copy of the instance with one name changed names what the
+/// instance lacks; reading it back against the instance fails at that cell.
+#[test]
+fn a_solution_naming_what_the_instance_lacks_is_refused_at_its_cell() {
+    let inst = instance("N2OR");
+    let file = "solutions/extended-N2ORSolution.xlsx";
+    let tt = solution::read(&inst, &data(file), file).unwrap();
+    let b = evaluate(&inst, &tt);
+    let t = tt.tracks[0].iter().position(Option::is_some).unwrap();
+    let track = tt.tracks[0][t].unwrap();
+    let x = tt.cells[0][t][0].unwrap();
+    let cases: [(&str, Box<dyn Fn(&mut Instance)>, String); 5] = [
+        (
+            "track",
+            Box::new(move |i: &mut Instance| i.tracks[track].name = "No such track".into()),
+            format!(
+                "row 2, column \"{}\": \"No such track\" is not a track",
+                (b'B' + t as u8) as char
+            ),
+        ),
+        (
+            "submission",
+            Box::new(move |i: &mut Instance| i.submissions[x].name = "Nobody".into()),
+            format!(
+                "row 7, column \"{}\": \"Nobody\" is not a submission",
+                (b'B' + t as u8) as char
+            ),
+        ),
+        (
+            "room",
+            Box::new(|i: &mut Instance| i.rooms[1] = "Attic".into()),
+            "row 1, column \"C\": \"Attic\" heads the column of room".to_owned(),
+        ),
+        (
+            "session",
+            Box::new(|i: &mut Instance| i.sessions[2].name = "Sat9".into()),
+            "row 4, column \"A\": \"Sat9\" labels the row of session".to_owned(),
+        ),
+        (
+            "trimmed name",
+            Box::new(move |i: &mut Instance| {
+                i.tracks[track].name = i.tracks[track].name.trim_end().to_owned();
+            }),
+            "is not a track".to_owned(),
+        ),
+    ];
+    for (what, rename, expected) in cases {
+        let mut other = inst.clone();
+        rename(&mut other);
+        if what == "trimmed name" && other.tracks[track].name == inst.tracks[track].name {
+            continue;
+        }
+        let bytes = solution::write(&other, &tt, &b).unwrap();
+        let err = solution::read(&inst, &bytes, "bad.xlsx")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("bad.xlsx: sheet \"sol\"") && err.contains(&expected),
+            "{what}: {err}"
+        );
+    }
+}

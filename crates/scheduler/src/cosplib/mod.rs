@@ -2,6 +2,7 @@
 //! its solution layout, and an optimizer for it.
 
 mod assign;
+pub mod bound;
 pub mod eval;
 pub mod instance;
 mod sheet;
