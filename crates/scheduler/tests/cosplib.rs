@@ -178,6 +178,8 @@ fn an_instance_without_a_sheet_or_with_a_weight_that_is_no_number_is_a_located_e
     );
 }
 
+type Rename = Box<dyn Fn(&mut Instance)>;
+
 /// A solution written for a copy of the instance with one name changed names what the
 /// instance lacks; reading it back against the instance fails at that cell.
 #[test]
@@ -189,7 +191,7 @@ fn a_solution_naming_what_the_instance_lacks_is_refused_at_its_cell() {
     let t = tt.tracks[0].iter().position(Option::is_some).unwrap();
     let track = tt.tracks[0][t].unwrap();
     let x = tt.cells[0][t][0].unwrap();
-    let cases: [(&str, Box<dyn Fn(&mut Instance)>, String); 5] = [
+    let cases: [(&str, Rename, String); 5] = [
         (
             "track",
             Box::new(move |i: &mut Instance| i.tracks[track].name = "No such track".into()),

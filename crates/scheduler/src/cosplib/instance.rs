@@ -404,8 +404,8 @@ impl Instance {
         self.derive_groups();
     }
 
-    /// The checker keys time slots by `session name + slot number` and cells by `session name
-    /// + room name`; names that run together ("S1" slot 10, "S11" slot 0) share a key, and
+    /// The checker keys time slots by `session name + slot number` and cells by
+    /// `session name + room name`; names that run together ("S1" slot 10, "S11" slot 0) share a key, and
     /// share what is counted under it.
     fn derive_groups(&mut self) {
         let mut keys: HashMap<String, usize> = HashMap::new();

@@ -156,8 +156,8 @@ impl<'a> State<'a> {
                 (0..rooms).find_map(|r0| {
                     let mut cells = Vec::new();
                     for r in r0..rooms {
-                        for s in 0..sessions {
-                            if layout[s][r].is_some() {
+                        for (s, row) in layout.iter().enumerate() {
+                            if row[r].is_some() {
                                 return None;
                             }
                             cells.push((s, r));
