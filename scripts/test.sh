@@ -47,6 +47,16 @@ if ! "$venv/bin/python" -c 'import jsonschema, icalendar, vobject, openapi_spec_
   cp tests/validate/requirements.txt "$venv/requirements.txt"
 fi
 
+# CoSPLib's official checker scores the optimizer's CoSPLib solutions: its pinned requirements in
+# their own virtual environment; the checker itself is run, unchanged, from ../shared/tools/cosplib.
+venv=tests/cosplib/.venv
+if ! "$venv/bin/python" -c 'import pandas, openpyxl, pytz' 2>/dev/null \
+  || ! cmp -s tests/cosplib/requirements.txt "$venv/requirements.txt"; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/cosplib/requirements.txt
+  cp tests/cosplib/requirements.txt "$venv/requirements.txt"
+fi
+
 # Debian's Chromium and playwright-core for the browser tests (never a downloaded browser).
 command -v chromium >/dev/null || apt_install chromium
 command -v npm >/dev/null || apt_install nodejs npm

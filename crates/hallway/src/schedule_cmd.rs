@@ -4,7 +4,7 @@ use crate::only_edition;
 use anyhow::{Context, Result};
 use clap::Subcommand;
 use hallway_app::scheduler::anneal::{self, Budget};
-use hallway_app::scheduler::cosplib::{self, Objective};
+use hallway_app::scheduler::cosplib;
 use hallway_app::{App, OrgaCtx, SolveOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -46,11 +46,8 @@ pub enum ScheduleCommand {
         /// CoSPLib only: write the timetable here, in CoSPLib's solution layout.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// CoSPLib only: benchmark (its figures compare) or full (every penalty counts).
-        #[arg(long, default_value = "benchmark", value_parser = parse_objective)]
-        objective: Objective,
     },
-    /// Score a CoSPLib solution with the benchmark's penalty function.
+    /// Score a CoSPLib solution as the benchmark's official checker does.
     Evaluate {
         #[arg(long)]
         cosplib: PathBuf,
@@ -135,14 +132,6 @@ pub(crate) fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(seconds))
 }
 
-fn parse_objective(s: &str) -> Result<Objective, String> {
-    match s {
-        "benchmark" => Ok(Objective::Benchmark),
-        "full" => Ok(Objective::Full),
-        other => Err(format!("unknown objective {other:?}: benchmark or full")),
-    }
-}
-
 fn bar(total: u64) -> ProgressBar {
     let bar = ProgressBar::new(total);
     bar.set_style(
@@ -160,12 +149,7 @@ fn read(path: &PathBuf) -> Result<(String, Vec<u8>)> {
 
 fn print_breakdown(b: &cosplib::Breakdown) {
     for c in &b.components {
-        let note = if c.counted {
-            ""
-        } else {
-            "  (not in the benchmark's objective)"
-        };
-        println!("{:<40} {:>12}{note}", c.name, c.value);
+        println!("{:<58} {:>12}", c.name, c.value);
     }
 }
 
@@ -194,7 +178,6 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
             seed,
             threads,
             output,
-            objective,
             ..
         } => {
             let (name, bytes) = read(&path)?;
@@ -210,7 +193,7 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
                 progress.set_message(format!("best {} · bound {bound}", r.best));
             };
             let threads = threads.unwrap_or_else(anneal::available_threads);
-            let (tt, b) = cosplib::solve::solve(&inst, objective, seed, threads, budget, &report)?;
+            let (tt, b) = cosplib::solve::solve(&inst, seed, threads, budget, &report)?;
             progress.finish_and_clear();
             print_breakdown(&b);
             println!("bound {bound}");
@@ -220,7 +203,7 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
                     .with_context(|| format!("cannot write {}", out.display()))?;
                 println!("wrote {}", out.display());
             }
-            println!("objective {}", b.total_for(objective));
+            println!("objective {}", b.total());
             Ok(())
         }
         ScheduleCommand::Solve {

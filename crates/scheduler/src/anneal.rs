@@ -19,6 +19,8 @@ pub trait Neighbourhood: Clone + Send {
 pub struct Budget {
     pub time: Option<Duration>,
     pub iterations: Option<u64>,
+    /// A cost no solution can beat (a proven lower bound): reaching it ends the run.
+    pub floor: Option<i64>,
 }
 
 impl Budget {
@@ -26,6 +28,7 @@ impl Budget {
         Self {
             time: Some(d),
             iterations: None,
+            floor: None,
         }
     }
 
@@ -33,6 +36,15 @@ impl Budget {
         Self {
             time: None,
             iterations: Some(n),
+            floor: None,
+        }
+    }
+
+    /// Stops as soon as a solution costs `floor`, which is then optimal.
+    pub fn with_floor(self, floor: i64) -> Self {
+        Self {
+            floor: Some(floor),
+            ..self
         }
     }
 
@@ -114,7 +126,7 @@ pub fn run<N: Neighbourhood>(
         // Checking the clock costs: every 256 steps is often enough.
         if i.is_multiple_of(256) {
             let p = budget.progress(started, i);
-            if p >= 1.0 {
+            if p >= 1.0 || budget.floor.is_some_and(|f| best.cost() <= f) {
                 break;
             }
             temperature = schedule.hot * ratio.powf(p);

@@ -79,25 +79,30 @@ pub struct Instance {
     pub presenter_conflicts: Vec<Vec<usize>>,
     /// Submissions an attendee (or a chair attending) wants to see both of, by submission.
     pub attendee_conflicts: Vec<Vec<usize>>,
-    /// Tracks whose chairs clash (one chair for both, or a chair presenting in the other).
+    /// Tracks that share a chair.
     pub chair_conflicts: Vec<Vec<usize>>,
+    /// `[session][slot]`: the checker's key for a time slot, and how many slots share each key.
+    pub slot_group: Vec<Vec<usize>>,
+    pub slot_group_multiplicity: Vec<usize>,
+    /// `[session][room]`: the checker's key for a cell.
+    pub cell_group: Vec<Vec<usize>>,
 }
 
 impl Instance {
     pub fn track_index(&self, name: &str) -> Option<usize> {
-        self.tracks.iter().position(|t| t.name == name.trim())
+        self.tracks.iter().position(|t| t.name == name)
     }
 
     pub fn room_index(&self, name: &str) -> Option<usize> {
-        self.rooms.iter().position(|r| r == name.trim())
+        self.rooms.iter().position(|r| r == name)
     }
 
     pub fn session_index(&self, name: &str) -> Option<usize> {
-        self.sessions.iter().position(|s| s.name == name.trim())
+        self.sessions.iter().position(|s| s.name == name)
     }
 
     pub fn submission_index(&self, name: &str) -> Option<usize> {
-        self.submissions.iter().position(|s| s.name == name.trim())
+        self.submissions.iter().position(|s| s.name == name)
     }
 
     /// Slots the whole instance needs and offers.
@@ -125,7 +130,7 @@ impl Instance {
         let sessions_sheet = book.sheet("sessions")?;
         let mut sessions = Vec::new();
         for r in 1..sessions_sheet.rows() {
-            let Some(name) = sessions_sheet.text(r, 0) else {
+            let Some(name) = sessions_sheet.raw(r, 0) else {
                 continue;
             };
             let slots = sessions_sheet.int(r, 1, "Max Number of Timeslots")?;
@@ -149,15 +154,15 @@ impl Instance {
         }
         let rooms_sheet = book.sheet("rooms")?;
         let rooms: Vec<String> = (1..rooms_sheet.rows())
-            .filter_map(|r| rooms_sheet.text(r, 0))
+            .filter_map(|r| rooms_sheet.raw(r, 0))
             .collect();
         let tracks_sheet = book.sheet("tracks")?;
         let mut tracks: Vec<Track> = (1..tracks_sheet.rows())
             .filter_map(|r| {
-                let name = tracks_sheet.text(r, 0)?;
+                let name = tracks_sheet.raw(r, 0)?;
                 Some(Track {
                     name,
-                    chairs: list(&tracks_sheet.text(r, 1).unwrap_or_default()),
+                    chairs: list(&tracks_sheet.raw(r, 1).unwrap_or_default()),
                     submissions: Vec::new(),
                 })
             })
@@ -175,7 +180,7 @@ impl Instance {
 
         // The submissions sheet: seven fixed columns, then a penalty per session and per room.
         let subs = book.sheet("submissions")?;
-        let header = |c: usize| subs.text(0, c).unwrap_or_default();
+        let header = |c: usize| subs.raw(0, c).unwrap_or_default();
         let session_columns: Vec<usize> = sessions
             .iter()
             .map(|s| {
@@ -203,10 +208,10 @@ impl Instance {
         let mut submission_session = Vec::new();
         let mut submission_room = Vec::new();
         for r in 1..subs.rows() {
-            let Some(sub_name) = subs.text(r, 0) else {
+            let Some(sub_name) = subs.raw(r, 0) else {
                 continue;
             };
-            let track_name = subs.text(r, 1).unwrap_or_default();
+            let track_name = subs.raw(r, 1).unwrap_or_default();
             let track = *track_of.get(&track_name).ok_or_else(|| {
                 at(
                     "submissions",
@@ -256,8 +261,8 @@ impl Instance {
                 slots,
                 order,
                 utc_offset,
-                presenters: list(&subs.text(r, 5).unwrap_or_default()),
-                attendees: list(&subs.text(r, 6).unwrap_or_default()),
+                presenters: list(&subs.raw(r, 5).unwrap_or_default()),
+                attendees: list(&subs.raw(r, 6).unwrap_or_default()),
             });
         }
         if let Some(empty) = tracks.iter().find(|t| t.submissions.is_empty()) {
@@ -271,10 +276,10 @@ impl Instance {
             |sheet: &str, rows: &[String], cols: &[String]| -> Result<Vec<Vec<i64>>, SchedError> {
                 let s = book.sheet(sheet)?;
                 let col_of: HashMap<String, usize> = (1..s.columns())
-                    .filter_map(|c| s.text(0, c).map(|n| (n, c)))
+                    .filter_map(|c| s.raw(0, c).map(|n| (n, c)))
                     .collect();
                 let row_of: HashMap<String, usize> = (1..s.rows())
-                    .filter_map(|r| s.text(r, 0).map(|n| (n, r)))
+                    .filter_map(|r| s.raw(r, 0).map(|n| (n, r)))
                     .collect();
                 rows.iter()
                     .map(|rn| {
@@ -334,32 +339,46 @@ impl Instance {
             presenter_conflicts: Vec::new(),
             attendee_conflicts: Vec::new(),
             chair_conflicts: Vec::new(),
+            slot_group: Vec::new(),
+            slot_group_multiplicity: Vec::new(),
+            cell_group: Vec::new(),
         };
         inst.derive_conflicts();
         Ok(inst)
     }
 
-    /// Who cannot be in two places: presenters of several submissions, attendees who want
-    /// several (as attendees, presenters or chairs of another track), chairs of several tracks.
+    /// Who cannot be in two places, as the checker derives it: two submissions clash for
+    /// presenters when one's presenter presents the other or chairs the other's (different)
+    /// track; for attendees when one's attendee attends, presents or chairs the other; two
+    /// tracks clash when they share a chair. Blank names never match.
     pub fn derive_conflicts(&mut self) {
         let n = self.submissions.len();
         let mut presenters = vec![Vec::new(); n];
         let mut attendees = vec![Vec::new(); n];
+        let named = |list: &[String], p: &String| !p.is_empty() && list.contains(p);
         for i in 0..n {
             for j in (i + 1)..n {
                 let (a, b) = (&self.submissions[i], &self.submissions[j]);
-                if a.presenters.iter().any(|p| b.presenters.contains(p)) {
+                let other_track = a.track != b.track;
+                let (chairs_a, chairs_b) =
+                    (&self.tracks[a.track].chairs, &self.tracks[b.track].chairs);
+                let presents = |x: &Submission, y: &Submission, chairs_y: &[String]| {
+                    x.presenters
+                        .iter()
+                        .any(|p| named(&y.presenters, p) || (other_track && named(chairs_y, p)))
+                };
+                if presents(a, b, chairs_b) || presents(b, a, chairs_a) {
                     presenters[i].push(j);
                     presenters[j].push(i);
                 }
-                let wants = |x: &Submission, y: &Submission| {
+                let wants = |x: &Submission, y: &Submission, chairs_y: &[String]| {
                     x.attendees.iter().any(|p| {
-                        y.attendees.contains(p)
-                            || y.presenters.contains(p)
-                            || (x.track != y.track && self.tracks[y.track].chairs.contains(p))
+                        named(&y.attendees, p)
+                            || named(&y.presenters, p)
+                            || (other_track && named(chairs_y, p))
                     })
                 };
-                if wants(a, b) || wants(b, a) {
+                if wants(a, b, chairs_b) || wants(b, a, chairs_a) {
                     attendees[i].push(j);
                     attendees[j].push(i);
                 }
@@ -369,19 +388,11 @@ impl Instance {
         let mut chairs = vec![Vec::new(); t];
         for a in 0..t {
             for b in (a + 1)..t {
-                let presents_in = |chair_track: usize, other: usize| {
-                    self.tracks[chair_track].chairs.iter().any(|c| {
-                        self.tracks[other]
-                            .submissions
-                            .iter()
-                            .any(|&s| self.submissions[s].presenters.contains(c))
-                    })
-                };
                 let shared = self.tracks[a]
                     .chairs
                     .iter()
-                    .any(|c| self.tracks[b].chairs.contains(c));
-                if shared || presents_in(a, b) || presents_in(b, a) {
+                    .any(|c| named(&self.tracks[b].chairs, c));
+                if shared {
                     chairs[a].push(b);
                     chairs[b].push(a);
                 }
@@ -390,16 +401,53 @@ impl Instance {
         self.presenter_conflicts = presenters;
         self.attendee_conflicts = attendees;
         self.chair_conflicts = chairs;
+        self.derive_groups();
+    }
+
+    /// The checker keys time slots by `session name + slot number` and cells by
+    /// `session name + room name`; names that run together ("S1" slot 10, "S11" slot 0) share a key, and
+    /// share what is counted under it.
+    fn derive_groups(&mut self) {
+        let mut keys: HashMap<String, usize> = HashMap::new();
+        let mut id = |key: String| {
+            let next = keys.len();
+            *keys.entry(key).or_insert(next)
+        };
+        self.slot_group = self
+            .sessions
+            .iter()
+            .map(|s| (0..s.slots).map(|k| id(format!("{}{k}", s.name))).collect())
+            .collect();
+        let mut multiplicity = vec![0; keys.len()];
+        for g in self.slot_group.iter().flatten() {
+            multiplicity[*g] += 1;
+        }
+        self.slot_group_multiplicity = multiplicity;
+        let mut keys: HashMap<String, usize> = HashMap::new();
+        self.cell_group = self
+            .sessions
+            .iter()
+            .map(|s| {
+                self.rooms
+                    .iter()
+                    .map(|r| {
+                        let next = keys.len();
+                        *keys.entry(format!("{}{r}", s.name)).or_insert(next)
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+
+    pub fn slot_groups(&self) -> usize {
+        self.slot_group_multiplicity.len()
     }
 }
 
-/// `"P1, P2"` as a list; blanks dropped.
+/// `"P1, P2"` as the checker splits it: on ", " exactly, blanks kept (an empty cell is one
+/// blank name, which matches nothing).
 fn list(cell: &str) -> Vec<String> {
-    cell.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect()
+    cell.split(", ").map(str::to_owned).collect()
 }
 
 /// `GMT+8`, `GMT-4`, `GMT+5:30`, `UTC` as minutes from UTC.
@@ -451,7 +499,7 @@ fn similar_tracks(book: &Workbook, tracks: &[String]) -> Result<Vec<Vec<i64>>, S
     let s: Sheet = book.sheet("similar tracks")?;
     let rows: Vec<(usize, usize)> = (1..s.rows())
         .filter_map(|r| {
-            let name = s.text(r, 0)?;
+            let name = s.raw(r, 0)?;
             tracks.iter().position(|t| *t == name).map(|t| (r, t))
         })
         .collect();

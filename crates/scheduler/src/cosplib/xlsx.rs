@@ -30,7 +30,7 @@ fn escape(s: &str) -> String {
 }
 
 /// `0` is A, `26` is AA.
-fn column(mut c: usize) -> String {
+pub(super) fn column(mut c: usize) -> String {
     let mut name = Vec::new();
     loop {
         name.push(b'A' + (c % 26) as u8);
