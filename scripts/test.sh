@@ -49,12 +49,12 @@ fi
 
 # CoSPLib's official checker scores the optimizer's CoSPLib solutions: its pinned requirements in
 # their own virtual environment; the checker itself is run, unchanged, from ../shared/tools/cosplib.
-venv=tests/cosplib/.venv
-if ! "$venv/bin/python" -c 'import pandas, openpyxl, pytz' 2>/dev/null \
-  || ! cmp -s tests/cosplib/requirements.txt "$venv/requirements.txt"; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r tests/cosplib/requirements.txt
-  cp tests/cosplib/requirements.txt "$venv/requirements.txt"
+checker_venv=tests/cosplib/.venv
+if ! "$checker_venv/bin/python" -c 'import pandas, openpyxl, pytz' 2>/dev/null \
+  || ! cmp -s tests/cosplib/requirements.txt "$checker_venv/requirements.txt"; then
+  python3 -m venv "$checker_venv"
+  "$checker_venv/bin/pip" install --quiet --disable-pip-version-check -r tests/cosplib/requirements.txt
+  cp tests/cosplib/requirements.txt "$checker_venv/requirements.txt"
 fi
 
 # Debian's Chromium and playwright-core for the browser tests (never a downloaded browser).
@@ -94,7 +94,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 # Run from the temporary directory, so that its crash cache does not make runs depend on old ones.
-schemathesis="$PWD/$venv/bin/schemathesis"
+schemathesis="$PWD/tests/validate/.venv/bin/schemathesis"
 if ! (cd "$st_dir" && "$schemathesis" run "$base/api/v1/openapi.json" --url "$base" --checks all \
   --max-examples 50 --seed 8 --no-color); then
   echo "SCHEMATHESIS FAILED: the API does not do what /api/v1/openapi.json says (server log: below)" >&2

@@ -18,6 +18,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// jemalloc with background purging gives memory back after a burst (thousands of connections
+/// held open, then closed); glibc's malloc keeps most of it for good.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// The real KubeCon + CloudNativeCon Europe 2026 schedule, as Sched published it.
 const DEMO_SCHEDULE: &[u8] =
     include_bytes!("../../../data/kubecon/kccnceu2026-sched-2026-03-22.ics");

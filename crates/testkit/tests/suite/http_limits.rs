@@ -144,10 +144,12 @@ async fn memory_settles(limit: u64, within: Duration) -> u64 {
 const MB: u64 = 1024 * 1024;
 
 /// What one open connection may cost the server, all buffers and its task included: hyper's
-/// read and write buffers are 8 KiB each. glibc's malloc keeps much of what a burst of
-/// connections freed, so memory settles near the attack's high-water mark instead of the
-/// baseline; the tests bound that mark and check that repeated attacks do not raise it.
+/// read and write buffers are 8 KiB each.
 const PER_CONNECTION: u64 = 32 * 1024;
+
+/// How far above its baseline memory may be once an attack is over: the allocator purges what
+/// the closed connections freed within a second or two.
+const SLACK: u64 = 16 * MB;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slowloris_holds_no_one_up() {
@@ -202,12 +204,13 @@ async fn slowloris_holds_no_one_up() {
             attack.elapsed()
         );
         served_in(&http, &page).await;
-        let after = memory_settles(baseline + 16 * MB, Duration::from_secs(3)).await;
+        let after = memory_settles(baseline + SLACK, Duration::from_secs(8)).await;
         figures.push((during / MB, after / MB));
         assert!(
-            during <= budget && after <= budget,
-            "memory beyond {} MB: {} MB before, {} MB during, {} MB after",
+            during <= budget && after <= baseline + SLACK,
+            "memory beyond {} MB during or {} MB after: {} MB before, {} MB during, {} MB after",
             budget / MB,
+            (baseline + SLACK) / MB,
             baseline / MB,
             during / MB,
             after / MB
@@ -297,14 +300,13 @@ async fn connection_flood_is_refused_early() {
     );
     drop(still_open);
 
-    // When the flood ends, visitors are served at once and the memory is bounded.
+    // When the flood ends, visitors are served at once and memory returns to its baseline.
     served_in(&http, &page).await;
-    let budget = baseline + 400 * PER_CONNECTION + 16 * MB;
-    let after = memory_settles(baseline + 16 * MB, Duration::from_secs(3)).await;
+    let after = memory_settles(baseline + SLACK, Duration::from_secs(8)).await;
     assert!(
-        after <= budget,
+        after <= baseline + SLACK,
         "memory beyond {} MB after the flood: {} MB before, {} MB after",
-        budget / MB,
+        (baseline + SLACK) / MB,
         baseline / MB,
         after / MB
     );

@@ -18,6 +18,10 @@ macro_rules! on_both_backends {
     };
 }
 
+/// The server's allocator, so that the attack tests measure the memory it gives back.
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 mod agenda;
 mod broken_files;
 mod browser;
