@@ -267,7 +267,8 @@ async fn connection_flood_is_refused_early() {
     // get in.)
     let flood = Instant::now();
     let from_many = open_many(server.addr, 10, 1000, 50, b"").await;
-    let (more_held, seen) = outcomes(from_many, Duration::from_millis(300)).await;
+    // Refusals are decided at accept; a loaded machine may take a while to write them all.
+    let (more_held, seen) = outcomes(from_many, Duration::from_secs(2)).await;
     let told_503 = seen
         .iter()
         .flatten()
@@ -280,7 +281,7 @@ async fn connection_flood_is_refused_early() {
     // Near the cap, connections that send no request give their slot up within a second or
     // two, so visitors get in again long before the 30 s header timeout.
     let mut served = false;
-    while flood.elapsed() < Duration::from_secs(4) {
+    while flood.elapsed() < Duration::from_secs(6) {
         if let Ok(r) = http.get(&page).send().await {
             assert!(r.status() == 200 || r.status() == 503, "{}", r.status());
             if r.status() == 200 {
@@ -290,7 +291,7 @@ async fn connection_flood_is_refused_early() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(served, "no visitor was served in the 4 s after the flood");
+    assert!(served, "no visitor was served in the 6 s after the flood");
     held.extend(more_held);
     let (still_open, _) = outcomes(held, Duration::from_secs(2)).await;
     assert!(
