@@ -49,7 +49,7 @@ if want cosplib; then
   # hyper-heuristic (60 s) and by their extended integer program with HiGHS (60 s limit), every
   # solution scored by CoSPLib's official checker. Their code runs unchanged from ../shared.
   tools=${COSPLIB_TOOLS:-$root/../shared/tools/cosplib}
-  [ -f "$tools/solution.py" ] || tools=/work/shared/tools/cosplib
+  [ -f "$tools/solution.py" ] || { echo "CoSPLib's tools are not at $tools (set COSPLIB_TOOLS)"; exit 1; }
   checker_venv="$root/tests/cosplib/.venv"
   if ! cmp -s "$root/tests/cosplib/requirements.txt" "$checker_venv/requirements.txt"; then
     python3 -m venv "$checker_venv"

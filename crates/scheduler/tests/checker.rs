@@ -26,7 +26,6 @@ fn checker() -> Option<(PathBuf, PathBuf)> {
     let dirs = [
         std::env::var_os("HALLWAY_COSPLIB_CHECKER").map(PathBuf::from),
         Some(repo().join("../shared/tools/cosplib")),
-        Some(PathBuf::from("/work/shared/tools/cosplib")),
     ];
     let dir = dirs
         .into_iter()
