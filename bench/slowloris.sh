@@ -124,10 +124,10 @@ $held_min (all of them time out together, so every 10 s a wave is closed and reo
 |---|---:|---:|---:|---:|---:|
 $rows
 Server memory (VmRSS): $mem_before MB before, $mem_during MB while the slow connections were held,
-$mem_after MB 15 s after they ended. What the connections freed stays with glibc's malloc rather than going
-back to the system, so memory after stays near the high-water mark; that mark is bounded by the
-connection cap (~25 KB a connection, hyper's two 8 KiB buffers included), and repeated attacks do
-not raise it (the slowloris test checks both). Target: at most 20% fewer requests per second.
+$mem_after MB 15 s after they ended: the allocator (jemalloc, purging freed pages within a second) gives
+back what the connections took. What they take while open is bounded by the connection cap (~25 KB
+a connection, hyper's two 8 KiB buffers included); the slowloris and flood tests assert both.
+Target: at most 20% fewer requests per second.
 <!-- slowloris:end -->"""
 text = open(path).read()
 if "<!-- slowloris:start -->" in text:
