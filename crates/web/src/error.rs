@@ -101,7 +101,14 @@ impl IntoResponse for WebError {
             heading: heading.to_owned(),
             message,
         };
-        let html = Html(page.render().unwrap_or_default());
-        with_retry_after((status, html).into_response())
+        let body = match page.render() {
+            Ok(html) => Html(html).into_response(),
+            // The status still says what happened; the cause is logged, never shown.
+            Err(e) => {
+                tracing::error!(error = %e, %status, "the error page did not render");
+                (status, format!("{heading}\n")).into_response()
+            }
+        };
+        with_retry_after((status, body).into_response())
     }
 }

@@ -49,7 +49,7 @@ pub async fn schedule(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    filtered(&state, &edition, None, q, &uri, &headers)
+    filtered(&state, &edition, None, View::List, q, &uri, &headers)
 }
 
 /// One day's list, filtered when the query asks.
@@ -61,7 +61,7 @@ pub async fn day_list(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let day = date.parse().map_err(|_| WebError::NotFound)?;
-    filtered(&state, &edition, Some(day), q, &uri, &headers)
+    filtered(&state, &edition, Some(day), View::List, q, &uri, &headers)
 }
 
 /// One day's grid, filtered when the query asks.
@@ -72,16 +72,15 @@ pub async fn day_grid(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let filter = filter(&q)?;
-    if filter.is_empty() {
-        return Ok(released_or_404(&state, uri.path(), &headers));
-    }
-    let data = state.site.edition(&edition).ok_or(WebError::NotFound)?;
     let day = date.parse().map_err(|_| WebError::NotFound)?;
-    if !data.schedule.edition.days().contains(&day) {
-        return Err(WebError::NotFound);
-    }
-    html(&data.grid_page(day, &filter))
+    filtered(&state, &edition, Some(day), View::Grid, q, &uri, &headers)
+}
+
+/// How a filtered schedule is shown.
+#[derive(Clone, Copy)]
+enum View {
+    List,
+    Grid,
 }
 
 /// What is on now and what starts next; `?at=` (RFC 3339) shows another moment.
@@ -120,6 +119,7 @@ fn filtered(
     state: &AppState,
     edition: &str,
     day: Option<jiff::civil::Date>,
+    view: View,
     q: Params,
     uri: &Uri,
     headers: &HeaderMap,
@@ -132,12 +132,10 @@ fn filtered(
     if day.is_some_and(|d| !data.schedule.edition.days().contains(&d)) {
         return Err(WebError::NotFound);
     }
-    let page = data.list_page(&filter, day);
-    Ok(Html(
-        page.render()
-            .map_err(|e| WebError::Internal(e.to_string()))?,
-    )
-    .into_response())
+    match (view, day) {
+        (View::Grid, Some(day)) => html(&data.grid_page(day, &filter)),
+        _ => html(&data.list_page(&filter, day)),
+    }
 }
 
 fn released_or_404(state: &AppState, path: &str, headers: &HeaderMap) -> Response {

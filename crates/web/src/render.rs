@@ -266,7 +266,6 @@ pub struct SearchPage {
 /// matched, linked.
 pub struct SearchResult {
     item: SessionItem,
-    day: String,
     speakers: Vec<(String, String)>,
 }
 
@@ -589,7 +588,6 @@ impl EditionData {
                 let (item, _) = &self.items[*self.first_item.get(&hit.session)?];
                 Some(SearchResult {
                     item: item.clone(),
-                    day: item.date.map(short_day).unwrap_or_default(),
                     speakers: hit
                         .speakers
                         .iter()

@@ -20,6 +20,13 @@ pub struct SessionItem {
     pub speakers: String,
 }
 
+impl SessionItem {
+    /// The conference day, for lists that span several ("Wed 25 Mar").
+    pub fn day(&self) -> Option<String> {
+        self.date.map(short_day)
+    }
+}
+
 pub fn session_href(edition: &str, s: &Session) -> String {
     format!("/{edition}/sessions/{}", s.guid)
 }

@@ -241,7 +241,7 @@ impl<'a> State<'a> {
                 }
             }
         }
-        let clashes = |x: usize, s: usize, k: usize, conflicts: &[usize]| -> (i64, i64) {
+        let clashes = |s: usize, k: usize, conflicts: &[usize]| -> (i64, i64) {
             let mut in_session = 0;
             let mut in_slot = 0;
             for &y in conflicts {
@@ -255,7 +255,6 @@ impl<'a> State<'a> {
                     in_slot += i64::from(ky == k);
                 }
             }
-            let _ = x;
             (in_session, in_slot)
         };
         let cost: Vec<Vec<i64>> = subs
@@ -266,8 +265,8 @@ impl<'a> State<'a> {
                     .iter()
                     .enumerate()
                     .map(|(j, &(s, r, k))| {
-                        let (p, ps) = clashes(x, s, k, &inst.presenter_conflicts[x]);
-                        let (a, a_s) = clashes(x, s, k, &inst.attendee_conflicts[x]);
+                        let (p, ps) = clashes(s, k, &inst.presenter_conflicts[x]);
+                        let (a, a_s) = clashes(s, k, &inst.attendee_conflicts[x]);
                         w.submissions_sessions * inst.submission_session[x][s]
                             + w.timezones * inst.submission_timezone[x][s]
                             + w.submissions_rooms * inst.submission_room[x][r]
