@@ -28,9 +28,15 @@ try {
 
   // A day's list, then filtered by track through the form (a plain GET, no script).
   await page.getByRole("link", { name: "Wednesday 25 March" }).click();
-  // On a phone the day is a list by start time, not the grid.
-  assert.ok(await page.locator(".daylist li.session").first().isVisible(), "the day's list on a phone");
-  assert.ok(!(await page.locator(".gridwrap").isVisible()), "no grid on a phone");
+  // On a phone the day is a list by start time, not the grid: the grid's own markup in one
+  // column, under start-time headings, with the room on each row.
+  assert.ok(await page.locator(".grid .at").first().isVisible(), "start times head the day's list");
+  assert.ok(!(await page.locator(".roomhead").first().isVisible()), "no room columns on a phone");
+  const rows = await page.locator(".grid .cell").evaluateAll((els) =>
+    els.map((e) => ({ left: e.getBoundingClientRect().left, room: e.querySelector(".room")?.getBoundingClientRect().width ?? 0 })));
+  assert.ok(rows.length > 50, `${rows.length} sessions on the day's list`);
+  assert.ok(rows.every((r) => r.left === rows[0].left), "one column");
+  assert.ok(rows.every((r) => r.room > 0), "each row shows its room");
   await page.getByRole("link", { name: "as a list" }).click();
   const all = Number((await page.locator("p.counts").innerText()).split(" ")[0]);
   await page.selectOption("select[name=track]", { label: "SECURITY" });
@@ -62,6 +68,10 @@ try {
   assert.ok(heads > 10, `${heads} rooms in the grid`);
   const boxes = await grid.locator(".roomhead").evaluateAll((els) => els.slice(0, 3).map((e) => e.getBoundingClientRect().width));
   assert.ok(boxes.every((w) => w > 100 && w < 600), `room columns of sane width: ${boxes}`);
+  // Each box is announced with its title, time and room: its link's name says them all.
+  const links = await grid.locator(".grid a").count();
+  const named = await grid.locator(".grid").getByRole("link", { name: /\d\d:\d\d–\d\d:\d\d ?, \S/ }).count();
+  assert.equal(named, links, "every box's accessible name has its time and room");
   const pageOverflow = await grid.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(pageOverflow <= 0, `the page itself does not scroll sideways (${pageOverflow}px)`);
   // Scrolled to the middle both ways, the room row is still at the top of the grid's box and

@@ -154,8 +154,6 @@ pub struct GridPage {
     blocks: Vec<GridBlock>,
     /// Badge pick-up, breaks, co-located blocks and sessions without a room, above the grid.
     band: Vec<SessionItem>,
-    /// The day as a list by start time: what a phone shows instead of the grid.
-    times: Vec<crate::views::TimeGroup>,
 }
 
 struct GridColumn {
@@ -168,12 +166,16 @@ struct GridMark {
     label: String,
 }
 
-/// A session alone, or the sessions that share a room at once, shown as one stack.
+/// A session alone, or the sessions that share a room at once, shown as one stack. Blocks come
+/// in time order, so that the same markup is the grid on a wide screen and the list by start
+/// time on a phone (the page carries each session once).
 struct GridBlock {
     col: usize,
     row_start: i64,
     row_end: i64,
-    room: String,
+    /// The start time and how many sessions start then, on the first block of each start time:
+    /// the list's heading on a phone.
+    starts: Option<(String, usize)>,
     items: Vec<SessionItem>,
 }
 
@@ -1010,6 +1012,7 @@ fn grid_page_of(data: &EditionData, day: Date, filter: &Filter) -> GridPage {
         })
         .collect();
     let layout = grid::layout(&entries, &rooms, ROW_MINUTES);
+    let entries_start: HashMap<usize, i64> = entries.iter().map(|e| (e.id, e.start)).collect();
     let room_names: HashMap<&str, &str> = s
         .rooms
         .iter()
@@ -1041,27 +1044,50 @@ fn grid_page_of(data: &EditionData, day: Date, filter: &Filter) -> GridPage {
                 let m = layout.first + i * 30;
                 GridMark {
                     row: 2 + i * 6,
-                    label: format!("{:02}:{:02}", (m / 60) % 24, m % 60),
+                    label: hh_mm(m),
                 }
             })
             .collect(),
-        blocks: layout
-            .blocks
-            .iter()
-            .map(|b| GridBlock {
+        blocks: time_ordered(&layout.blocks, |b| entries_start[&b.entries[0]])
+            .map(|(b, at, starts)| GridBlock {
                 col: b.column + 2,
                 row_start: row(b.start),
                 row_end: row(b.end),
-                room: room_name(&layout.columns[b.column]),
+                starts: starts.map(|n| (hh_mm(at), n)),
                 items: b.entries.iter().map(|&id| items[id].0.clone()).collect(),
             })
             .collect(),
         band: layout.band.iter().map(|&id| items[id].0.clone()).collect(),
-        times: group_by_day(&items.iter().map(|(i, _)| i.clone()).collect::<Vec<_>>())
-            .into_iter()
-            .flat_map(|d| d.times)
-            .collect(),
     }
+}
+
+/// Blocks by the start of their first session, then column; the first block of each start time
+/// with how many sessions its blocks hold (a stack counts each of its sessions).
+fn time_ordered(
+    blocks: &[grid::Block],
+    start: impl Fn(&grid::Block) -> i64,
+) -> impl Iterator<Item = (&grid::Block, i64, Option<usize>)> {
+    let mut sorted: Vec<(&grid::Block, i64)> = blocks.iter().map(|b| (b, start(b))).collect();
+    sorted.sort_by_key(|(b, at)| (*at, b.column));
+    let heads: Vec<Option<usize>> = sorted
+        .iter()
+        .enumerate()
+        .map(|(i, (_, at))| {
+            (i == 0 || sorted[i - 1].1 != *at).then(|| {
+                sorted
+                    .iter()
+                    .filter(|(_, a)| a == at)
+                    .map(|(b, _)| b.entries.len())
+                    .sum()
+            })
+        })
+        .collect();
+    sorted.into_iter().zip(heads).map(|((b, at), n)| (b, at, n))
+}
+
+/// Minutes since the day's midnight as a clock time; past midnight wraps.
+fn hh_mm(minute: i64) -> String {
+    format!("{:02}:{:02}", (minute / 60) % 24, minute % 60)
 }
 
 /// The list of released editions, as HTML and JSON.
