@@ -6,9 +6,11 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 apt_updated=""
+# Another install may hold apt's lock (an unattended upgrade, a parallel build): wait for it.
+apt_get() { as_root env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 "$@"; }
 apt_install() {
-  [ -n "$apt_updated" ] || { as_root apt-get update -qq; apt_updated=1; }
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  [ -n "$apt_updated" ] || { apt_get update -qq; apt_updated=1; }
+  apt_get install -y -qq "$@" >/dev/null
 }
 
 # PostgreSQL for the contract suite: the URL given, or a local server started (and installed) here.
@@ -57,10 +59,16 @@ if ! "$checker_venv/bin/python" -c 'import pandas, openpyxl, pytz' 2>/dev/null \
   cp tests/cosplib/requirements.txt "$checker_venv/requirements.txt"
 fi
 
-# Debian's Chromium and playwright-core for the browser tests (never a downloaded browser).
+# Debian's Chromium with playwright-core and axe-core for the browser and accessibility tests
+# (never a downloaded browser); the W3C Nu HTML Checker (npm vnu-jar) run with Debian's Java.
+# Install scripts stay off: vnu-jar's would download a Java runtime of its own.
 command -v chromium >/dev/null || apt_install chromium
+command -v java >/dev/null || apt_install default-jre-headless
 command -v npm >/dev/null || apt_install nodejs npm
-npm ci --prefix tests/browser --no-audit --no-fund --silent
+npm ci --prefix tests/browser --no-audit --no-fund --silent --ignore-scripts
+for tool in chromium java node; do
+  command -v "$tool" >/dev/null || { echo "MISSING: $tool, which the page tests need" >&2; exit 1; }
+done
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -26,6 +26,45 @@ pub fn kubecon(date: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// A small part of a KubeCon EU 2026 export (`"03-03"` or `"03-22"`), for tests whose output a
+/// person reads whole (snapshots): two co-located events, Wednesday morning's keynote block and
+/// two talks in the Auditorium, the day's breaks and Kat Cosgrove's talks on two days. Chosen by
+/// what sessions are, not by UID, so that both exports give the same sessions where they agree
+/// and the second release has a changelog.
+pub fn kubecon_sample(date: &str) -> Vec<u8> {
+    let text = String::from_utf8(kubecon(date)).expect("the export is UTF-8");
+    let mut parts = text.split("BEGIN:VEVENT");
+    let mut out = parts.next().expect("a calendar header").to_owned();
+    let field = |event: &str, name: &str| -> String {
+        event
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+            .unwrap_or_default()
+            .trim_end()
+            .to_owned()
+    };
+    for event in parts {
+        let event = event.split("END:VCALENDAR").next().unwrap_or(event);
+        let start = field(event, "DTSTART");
+        let location = field(event, "LOCATION");
+        let summary = field(event, "SUMMARY");
+        let category = field(event, "CATEGORIES");
+        let wednesday_morning = start.starts_with("20260325") && start[9..13] < *"1300";
+        let keep = (wednesday_morning
+            && (location.starts_with("Hall 12\\,") || location.starts_with("Auditorium\\,")))
+            || (start.starts_with("20260325") && category == "BREAKS")
+            || summary.contains("Kat Cosgrove")
+            || (start.starts_with("20260323")
+                && (summary.starts_with("ArgoCon") || summary.starts_with("BackstageCon")));
+        if keep {
+            out.push_str("BEGIN:VEVENT");
+            out.push_str(event);
+        }
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out.into_bytes()
+}
+
 pub fn postgres_admin_url() -> String {
     std::env::var("HALLWAY_TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".to_owned())
@@ -206,6 +245,30 @@ pub async fn released_kubecon(app: &App) -> String {
         .await
         .expect("release");
     out.edition.to_string()
+}
+
+/// Imports and releases `kubecon_sample` twice, the early export then the final one, so that
+/// the second release has a changelog.
+pub async fn released_kubecon_sample(app: &App) -> String {
+    let orga = hallway_app::OrgaCtx::operator();
+    let mut edition = String::new();
+    for date in ["03-03", "03-22"] {
+        let out = app
+            .import_schedule(
+                &orga,
+                "kubecon.ics",
+                &kubecon_sample(date),
+                None,
+                &hallway_app::ImportOptions::default(),
+            )
+            .await
+            .expect("import");
+        edition = out.edition.to_string();
+        app.release(&orga, &edition, hallway_app::Force::Always)
+            .await
+            .expect("release");
+    }
+    edition
 }
 
 /// This process's resident memory in bytes (VmRSS), to see what an attack leaves behind.
