@@ -19,7 +19,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-(cd "$work" && "$root/target/$profile/hallway" demo --listen "127.0.0.1:$port" >"$work/demo.log" 2>&1) &
+# exec, so that the pid is the server's and the cleanup stops it.
+(cd "$work" && exec "$root/target/$profile/hallway" demo --listen "127.0.0.1:$port" >"$work/demo.log" 2>&1) &
 hallway_pid=$!
 base="http://127.0.0.1:$port"
 for _ in $(seq 1 600); do
