@@ -37,6 +37,15 @@ async fn page_types(server: &TestServer) -> Vec<(String, String, StatusCode)> {
         ("speakers", "/kccnceu2026/speakers/"),
         ("search", "/kccnceu2026/search?q=kubernets"),
         ("search-empty", "/kccnceu2026/search"),
+        // Filtered views are rendered per request, from another path than the released pages.
+        (
+            "grid-filtered",
+            "/kccnceu2026/schedule/2026-03-25/?track=security",
+        ),
+        (
+            "list-filtered",
+            "/kccnceu2026/schedule/?type=keynote&room=hall-12",
+        ),
         ("changelog", "/kccnceu2026/changelog"),
     ]
     .into_iter()
