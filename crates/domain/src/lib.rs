@@ -7,8 +7,10 @@ pub mod crowd;
 pub mod ids;
 pub mod model;
 pub mod proposal;
+pub mod review;
 pub mod rng;
 pub mod search;
+pub mod submission;
 
 pub use bounds::OutOfBounds;
 pub use changes::{Change, ChangeCounts, ChangeSet};

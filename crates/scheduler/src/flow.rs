@@ -18,14 +18,21 @@ impl Flow {
         }
     }
 
-    /// An edge and its residual twin (at index `e ^ 1`).
-    pub(crate) fn edge(&mut self, from: usize, to: usize, cap: i64, cost: f64) {
+    /// An edge and its residual twin (at index `e ^ 1`); returns `e`.
+    pub(crate) fn edge(&mut self, from: usize, to: usize, cap: i64, cost: f64) -> usize {
+        let e = self.to.len();
         for (a, b, c, w) in [(from, to, cap, cost), (to, from, 0, -cost)] {
             self.out[a].push(self.to.len());
             self.to.push(b);
             self.cap.push(c);
             self.cost.push(w);
         }
+        e
+    }
+
+    /// Whether edge `e` carries flow.
+    pub(crate) fn carries(&self, e: usize) -> bool {
+        self.cap[e ^ 1] > 0
     }
 
     /// Sends up to `want` units from `s` to `t` at least cost: (units sent, cost).
