@@ -1,6 +1,6 @@
 //! Building timetables: a conference's model, an evaluator with incremental updates, a seeded
 //! anytime optimizer, lower bounds, the CoSPLib benchmark's instances, and the assignment of
-//! reviewers to proposals. No server in here.
+//! reviewers to proposals and of unconference topics to slots and rooms. No server in here.
 
 pub mod anneal;
 pub mod bound;
@@ -13,5 +13,6 @@ pub mod reviewers;
 pub mod rng;
 pub mod solve;
 pub mod synthetic;
+pub mod unconference;
 
 pub use error::{Located, SchedError};
