@@ -10,6 +10,7 @@ pub mod proposal;
 pub mod review;
 pub mod rng;
 pub mod search;
+pub mod seats;
 pub mod similar;
 pub mod submission;
 
