@@ -50,6 +50,44 @@ pub enum SeatError {
     OfferExpired(Timestamp),
     #[error("you have neither a seat nor a place in line")]
     NotSignedUp,
+    #[error("you already have a seat at that time ({0})")]
+    Overlaps(String),
+    #[error("you already have the most seats the event allows on one day ({limit}) on {date}")]
+    DailyLimit { limit: u32, date: jiff::civil::Date },
+    #[error("the new order must list exactly the people in line")]
+    NotTheLine,
+}
+
+/// A seat the attendee holds or waits for elsewhere in the event: the session's name and times.
+pub struct Held<'a> {
+    pub title: &'a str,
+    pub starts: Timestamp,
+    pub ends: Timestamp,
+}
+
+/// The event's rules across sessions: no two seats at overlapping times, and at most
+/// `per_day` seats a day (days in the venue's zone).
+pub fn may_take(
+    held: &[Held<'_>],
+    starts: Timestamp,
+    ends: Timestamp,
+    per_day: Option<u32>,
+    zone: &jiff::tz::TimeZone,
+) -> Result<(), SeatError> {
+    if let Some(h) = held.iter().find(|h| h.starts < ends && starts < h.ends) {
+        return Err(SeatError::Overlaps(h.title.to_owned()));
+    }
+    if let Some(limit) = per_day {
+        let date = starts.to_zoned(zone.clone()).date();
+        let same_day = held
+            .iter()
+            .filter(|h| h.starts.to_zoned(zone.clone()).date() == date)
+            .count();
+        if same_day as u32 >= limit {
+            return Err(SeatError::DailyLimit { limit, date });
+        }
+    }
+    Ok(())
 }
 
 /// What an operation changed besides its caller's own state: offers made, so each claimant can
@@ -135,6 +173,30 @@ impl<A: Copy + Eq> Book<A> {
             return Err(SeatError::NotSignedUp);
         }
         Ok(self.expire(now, rules))
+    }
+
+    /// An organizer seats someone even when the session is full: the room takes one more.
+    pub fn force_add(&mut self, who: A) {
+        self.waiting.retain(|a| *a != who);
+        self.offers.retain(|(a, _)| *a != who);
+        if !self.holders.contains(&who) {
+            if self.free() == 0 {
+                self.capacity += 1;
+            }
+            self.holders.push(who);
+        }
+    }
+
+    /// An organizer reorders the line; `order` must hold exactly the people in it.
+    pub fn reorder(&mut self, order: &[A]) -> Result<(), SeatError> {
+        let same = order.len() == self.waiting.len()
+            && order.iter().all(|a| self.waiting.contains(a))
+            && self.waiting.iter().all(|a| order.contains(a));
+        if !same {
+            return Err(SeatError::NotTheLine);
+        }
+        self.waiting = order.to_vec();
+        Ok(())
     }
 
     /// 1-based place in line.
@@ -251,6 +313,55 @@ mod tests {
         );
         b.cancel(2, at(48), rules()).unwrap();
         assert_eq!(b.sign_up(9, at(48), rules()), Err(SeatError::Started));
+    }
+
+    #[test]
+    fn organizers_seat_someone_over_capacity_and_reorder_the_line() {
+        let mut b = book();
+        for who in 1..=4 {
+            b.sign_up(who, at(0), rules()).unwrap();
+        }
+        b.force_add(4);
+        assert_eq!(
+            (b.capacity, b.holders.len(), b.waiting.clone()),
+            (3, 3, vec![3])
+        );
+        b.sign_up(5, at(0), rules()).unwrap();
+        b.reorder(&[5, 3]).unwrap();
+        assert_eq!(b.position(5), Some(1));
+        assert_eq!(b.reorder(&[5]), Err(SeatError::NotTheLine));
+        assert_eq!(b.reorder(&[5, 3, 9]), Err(SeatError::NotTheLine));
+    }
+
+    #[test]
+    fn no_two_seats_at_once_and_a_daily_limit() {
+        let zone = jiff::tz::TimeZone::get("Europe/Amsterdam").unwrap();
+        let held = [Held {
+            title: "Workshop A",
+            starts: at(0),
+            ends: at(2),
+        }];
+        assert_eq!(
+            may_take(&held, at(1), at(3), None, &zone),
+            Err(SeatError::Overlaps("Workshop A".into()))
+        );
+        assert_eq!(
+            may_take(&held, at(2), at(3), None, &zone),
+            Ok(()),
+            "back to back is fine"
+        );
+        let err = may_take(&held, at(3), at(4), Some(1), &zone).unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "you already have the most seats the event allows on one day (1) on 2026-03-20"
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            may_take(&held, at(30), at(31), Some(1), &zone),
+            Ok(()),
+            "another day"
+        );
     }
 
     #[test]
