@@ -7,6 +7,7 @@ pub mod crowd;
 pub mod ids;
 pub mod model;
 pub mod proposal;
+pub mod qa;
 pub mod review;
 pub mod rng;
 pub mod search;
