@@ -1,9 +1,11 @@
 //! The public site in memory: every page of every released edition, rendered once per release.
 //! Requests for released data never touch the database.
 
+use crate::agenda::Agenda;
+use crate::catalogue;
 use crate::error::cause_chain;
 use crate::page::{JSON, Page};
-use crate::render::{EditionData, edition_pages, index_pages};
+use crate::released::Released;
 use hallway_app::{App, AppError};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -13,7 +15,7 @@ use std::time::Duration;
 #[derive(Default)]
 struct Snapshot {
     pages: HashMap<String, Arc<Page>>,
-    editions: HashMap<String, Arc<EditionData>>,
+    editions: HashMap<String, Arc<Agenda>>,
     /// Which paths belong to which edition, to replace them on its next release.
     paths: HashMap<String, Vec<String>>,
 }
@@ -40,7 +42,7 @@ fn fixed_pages() -> Vec<(String, Page)> {
 impl Site {
     pub fn new(public_url: &str) -> Self {
         let mut snap = Snapshot::default();
-        for (path, page) in fixed_pages().into_iter().chain(index_pages(&[])) {
+        for (path, page) in fixed_pages().into_iter().chain(catalogue::index(&[])) {
             snap.pages.insert(path, Arc::new(page));
         }
         Self {
@@ -70,8 +72,17 @@ impl Site {
         self.snapshot().pages.get(path).cloned()
     }
 
-    pub fn edition(&self, slug: &str) -> Option<Arc<EditionData>> {
+    /// A released edition as the agenda pages show it.
+    pub fn agenda(&self, slug: &str) -> Option<Arc<Agenda>> {
         self.snapshot().editions.get(slug).cloned()
+    }
+
+    /// A released edition's data, for the JSON API and the feeds.
+    pub fn released(&self, slug: &str) -> Option<Arc<Released>> {
+        self.snapshot()
+            .editions
+            .get(slug)
+            .map(|a| a.released.clone())
     }
 
     /// Renders every edition whose newest release is not the one in memory, and swaps the
@@ -97,7 +108,7 @@ impl Site {
             .filter(|(slug, n)| {
                 old.editions
                     .get(slug.as_str())
-                    .is_none_or(|d| d.release != *n)
+                    .is_none_or(|a| a.released.release != *n)
                     && failed.get(slug.as_str()) != Some(n)
             })
             .collect();
@@ -117,9 +128,10 @@ impl Site {
             let notes = app.release_notes(slug).await?;
             let public_url = self.public_url.clone();
             let built = tokio::task::spawn_blocking(move || {
-                let data = EditionData::new(&release, &public_url);
-                let pages = edition_pages(&data, &release, &notes);
-                (data, pages)
+                let released = Released::new(&release, notes, &public_url);
+                let agenda = Agenda::new(Arc::new(released));
+                let pages = catalogue::edition(&agenda);
+                (agenda, pages)
             })
             .await;
             match built {
@@ -156,15 +168,12 @@ impl Site {
             next.paths.insert(slug.clone(), paths);
             next.editions.insert(slug, Arc::new(data));
         }
-        let mut all: Vec<&EditionData> = next.editions.values().map(Arc::as_ref).collect();
+        let mut all: Vec<&Agenda> = next.editions.values().map(Arc::as_ref).collect();
         all.sort_by(|a, b| {
-            b.schedule
-                .edition
-                .start_date
-                .cmp(&a.schedule.edition.start_date)
-                .then(a.schedule.edition.slug.cmp(&b.schedule.edition.slug))
+            let (a, b) = (&a.released.schedule.edition, &b.released.schedule.edition);
+            b.start_date.cmp(&a.start_date).then(a.slug.cmp(&b.slug))
         });
-        for (path, page) in index_pages(&all) {
+        for (path, page) in catalogue::index(&all) {
             next.pages.insert(path, Arc::new(page));
         }
         let next = Arc::new(next);

@@ -1,0 +1,139 @@
+//! The public schedule (DESIGN.md §2, agenda): one module per page. Each holds its view model
+//! (the template's struct), how it is built from the release, and, where the page answers per
+//! request (filters, search, a moment), its handler. The grid's layout is a pure module
+//! (`grid`); filtering and search belong to the release's data (`crate::released`).
+
+pub mod changelog;
+pub mod day_grid;
+pub mod edition;
+pub mod event;
+mod filters;
+mod grid;
+pub mod home;
+mod item;
+pub mod list;
+pub mod now;
+pub mod search;
+pub mod session;
+pub mod speaker;
+pub mod speakers;
+mod when;
+
+pub use item::SessionItem;
+
+use crate::AppState;
+use crate::error::WebError;
+use crate::extract::Params;
+use crate::html::Nav;
+use crate::released::{Filter, Released};
+use askama::Template;
+use axum::http::{HeaderMap, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use jiff::civil::Date;
+use std::sync::Arc;
+
+/// A release as the agenda shows it: each occurrence of the release as a list item, in words
+/// and local times, built once and cloned into the pages that list it.
+pub struct Agenda {
+    pub released: Arc<Released>,
+    /// Parallel to `released.occurrences`.
+    items: Vec<SessionItem>,
+}
+
+impl Agenda {
+    pub fn new(released: Arc<Released>) -> Self {
+        let s = &released.schedule;
+        let items = released
+            .occurrences
+            .iter()
+            .map(|o| SessionItem::new(s, &s.sessions[o.session], o.slot))
+            .collect();
+        Self { released, items }
+    }
+
+    pub fn item(&self, occurrence: usize) -> &SessionItem {
+        &self.items[occurrence]
+    }
+
+    fn items(&self, occurrences: &[usize]) -> Vec<SessionItem> {
+        occurrences.iter().map(|&i| self.items[i].clone()).collect()
+    }
+
+    pub fn nav(&self, query: &str) -> Option<Nav> {
+        let r = &self.released;
+        let e = &r.schedule.edition;
+        Some(Nav {
+            slug: e.slug.to_string(),
+            name: e.name.clone(),
+            query: query.to_owned(),
+            footer: format!(
+                "{} · release {} · times in {}",
+                e.name, r.release, e.time_zone
+            ),
+        })
+    }
+
+    /// Links to each day's grid, keeping the filters chosen.
+    fn day_links(&self, current: Option<Date>, filter: &Filter) -> Vec<DayLink> {
+        let slug = self.released.slug();
+        let query = filter.query();
+        self.released
+            .schedule
+            .edition
+            .days()
+            .into_iter()
+            .map(|d| DayLink {
+                href: format!("/{slug}/schedule/{d}/{query}"),
+                label: when::short_day(d),
+                current: Some(d) == current,
+            })
+            .collect()
+    }
+}
+
+pub struct DayLink {
+    pub href: String,
+    pub label: String,
+    pub current: bool,
+}
+
+/// A page computed for one request.
+fn respond(page: &impl Template) -> Result<Response, WebError> {
+    Ok(Html(page.render()?).into_response())
+}
+
+/// Paragraphs for reading; text that arrived as HTML is read as text, never rendered.
+fn paragraphs(text: &str) -> Vec<String> {
+    hallway_formats::html::to_plain_text(text)
+        .split("\n\n")
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A schedule page: without filters, the page rendered with the release; with filters,
+/// computed from the release in memory, never from the database.
+fn filtered(
+    state: &AppState,
+    edition: &str,
+    day: Option<Date>,
+    q: &Params,
+    uri: &Uri,
+    headers: &HeaderMap,
+    build: impl FnOnce(&Agenda, &Filter) -> Result<Response, WebError>,
+) -> Result<Response, WebError> {
+    let filter = Filter::from_query(q)?;
+    if filter.is_empty() {
+        return state
+            .site
+            .page(uri.path())
+            .map(|page| page.respond(headers))
+            .ok_or(WebError::NotFound);
+    }
+    let a = state.site.agenda(edition).ok_or(WebError::NotFound)?;
+    if day.is_some_and(|d| !a.released.has_day(d)) {
+        return Err(WebError::NotFound);
+    }
+    build(&a, &filter)
+}
