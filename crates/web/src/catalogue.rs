@@ -6,6 +6,7 @@ use crate::agenda::{Agenda, changelog, day_grid, edition, event, home, list, ses
 use crate::agenda::{speaker, speakers};
 use crate::api;
 use crate::exports;
+use crate::html::KeepZone;
 use crate::page::Page;
 use crate::released::Released;
 use hallway_app::{ExportFormat, Feed};
@@ -101,7 +102,7 @@ pub fn data(r: &Released) -> Vec<(String, Page)> {
 pub fn index(editions: &[&Agenda]) -> Vec<(String, Page)> {
     let released: Vec<_> = editions.iter().map(|a| a.released.as_ref()).collect();
     vec![
-        ("/".to_owned(), home::page(editions)),
+        ("/".to_owned(), home::page(editions, KeepZone::default())),
         ("/api/v1/editions".to_owned(), api::editions_json(&released)),
     ]
 }

@@ -2,8 +2,10 @@
 
 use super::Agenda;
 use super::when::short_day;
+use super::when::time_range;
 use crate::html::{self, Nav};
 use crate::page::Page;
+use crate::zone::Zone;
 use askama::Template;
 use hallway_domain::{Change, Guid, Schedule};
 
@@ -41,7 +43,8 @@ pub fn page(a: &Agenda) -> Page {
             let c = n.changes.counts();
             ReleaseEntry {
                 number: n.number,
-                when: s
+                when: a
+                    .zone
                     .local(n.released_at)
                     .strftime("%-d %B %Y, %H:%M %Z")
                     .to_string(),
@@ -54,7 +57,7 @@ pub fn page(a: &Agenda) -> Page {
                     .changes
                     .changes
                     .iter()
-                    .map(|ch| change_line(s, ch))
+                    .map(|ch| change_line(s, &a.zone, ch))
                     .collect(),
             }
         })
@@ -66,26 +69,25 @@ pub fn page(a: &Agenda) -> Page {
     })
 }
 
-fn change_line(schedule: &Schedule, change: &Change) -> ChangeLine {
+fn change_line(schedule: &Schedule, zone: &Zone, change: &Change) -> ChangeLine {
     let edition = schedule.edition.slug.as_str();
     let href = |g: &Guid| {
         schedule
             .sessions
             .iter()
             .any(|s| s.guid == *g)
-            .then(|| format!("/{edition}/sessions/{g}"))
+            .then(|| format!("/{edition}/sessions/{g}{}", zone.keep().query))
     };
     let when = |times: &[(jiff::Timestamp, jiff::Timestamp)]| {
         times
             .iter()
-            .map(|(a, b)| {
-                let a = schedule.local(*a);
-                format!(
-                    "{} {}–{}",
-                    short_day(a.date()),
-                    a.strftime("%H:%M"),
-                    schedule.local(*b).strftime("%H:%M")
-                )
+            .map(|&(a, b)| {
+                let range = time_range(zone, a, b);
+                if zone.date_differs(a) {
+                    range
+                } else {
+                    format!("{} {range}", short_day(zone.local(a).date()))
+                }
             })
             .collect::<Vec<_>>()
             .join(", ")

@@ -5,7 +5,7 @@
 use super::filters::FilterForm;
 use super::grid;
 use super::item::{SessionItem, TimeGroup, group_by_day};
-use super::when::day_label;
+use super::when::{clock, day_label};
 use super::{Agenda, DayLink};
 use crate::AppState;
 use crate::error::WebError;
@@ -75,18 +75,16 @@ pub fn view(a: &Agenda, day: Date, filter: &Filter) -> GridPage {
     let s = &r.schedule;
     let occurrences = r.matching(filter, Some(day));
     let items = a.items(&occurrences);
-    // Minutes since the day's midnight: after-midnight sessions of this conference day go last.
-    let minutes = |z: &jiff::Zoned| {
-        let next_day = if z.date() > day { 24 * 60 } else { 0 };
-        next_day + i64::from(z.hour()) * 60 + i64::from(z.minute())
-    };
+    // Minutes since the day's midnight in the zone shown: after-midnight sessions of this
+    // conference day go last, and in a zone behind the venue's the day may start the day before.
+    let midnight = a.zone.start_of(day);
+    let minutes = |t: jiff::Timestamp| (t.as_second() - midnight.as_second()).div_euclid(60);
     let entries: Vec<grid::Entry> = occurrences
         .iter()
-        .zip(&items)
         .enumerate()
-        .filter_map(|(id, (&o, item))| {
-            let start = minutes(item.start.as_ref()?);
+        .filter_map(|(id, &o)| {
             let o = &r.occurrences[o];
+            let start = minutes(o.start?);
             let length = i64::from(s.sessions[o.session].duration_minutes);
             let logistics = !o.session_type.is_program()
                 || o.session_type == SessionType::Event
@@ -127,9 +125,9 @@ pub fn view(a: &Agenda, day: Date, filter: &Filter) -> GridPage {
         edition_name: s.edition.name.clone(),
         label: day_label(day),
         day_links: a.day_links(Some(day), filter),
-        list_href: format!("/{slug}/schedule/{day}/list{}", filter.query()),
-        form: FilterForm::new(r, filter, format!("/{slug}/schedule/{day}/")),
-        zone: s.edition.time_zone.clone(),
+        list_href: format!("/{slug}/schedule/{day}/list{}", a.query(filter)),
+        form: FilterForm::new(r, filter, format!("/{slug}/schedule/{day}/"), a.zone.keep()),
+        zone: a.zone.name().to_owned(),
         rows,
         columns: layout
             .columns
@@ -145,7 +143,7 @@ pub fn view(a: &Agenda, day: Date, filter: &Filter) -> GridPage {
                 let m = layout.first + i * 30;
                 GridMark {
                     row: 2 + i * 6,
-                    label: format!("{:02}:{:02}", (m / 60) % 24, m % 60),
+                    label: clock(&a.zone, midnight + jiff::SignedDuration::from_mins(m)),
                 }
             })
             .collect(),
@@ -190,4 +188,5 @@ pub async fn day(
         &headers,
         |a, filter| super::respond(&view(a, day, filter)),
     )
+    .await
 }

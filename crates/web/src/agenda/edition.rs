@@ -2,7 +2,7 @@
 
 use super::Agenda;
 use super::when::{date_span, day_label};
-use crate::html::{self, Nav};
+use crate::html::{self, KeepZone, Nav};
 use crate::page::Page;
 use askama::Template;
 use hallway_domain::EventKind;
@@ -13,6 +13,7 @@ use std::collections::HashMap;
 #[template(path = "edition.html")]
 struct EditionPage {
     nav: Option<Nav>,
+    keep: KeepZone,
     slug: String,
     name: String,
     dates: String,
@@ -61,11 +62,12 @@ pub fn page(a: &Agenda) -> Page {
     }
     html::page(&EditionPage {
         nav: a.nav(""),
+        keep: a.zone.keep(),
         slug: e.slug.to_string(),
         name: e.name.clone(),
         dates: date_span(e.start_date, e.end_date),
         venue: e.venue.clone(),
-        time_zone: e.time_zone.clone(),
+        time_zone: a.zone.name().to_owned(),
         sessions: s.sessions.len(),
         speakers: s.speakers.len(),
         rooms: s.rooms.len(),

@@ -1,10 +1,13 @@
 //! The form that filters a list or a grid by event, track, type and room.
 
+use crate::html::KeepZone;
 use crate::released::{Filter, Released};
 use hallway_domain::SessionType;
 
 pub struct FilterForm {
     pub action: String,
+    /// The viewer's zone, kept by a hidden field.
+    pub tz: Option<String>,
     pub event_options: Vec<Choice>,
     pub track_options: Vec<Choice>,
     pub type_options: Vec<Choice>,
@@ -19,7 +22,7 @@ pub struct Choice {
 
 impl FilterForm {
     /// The form with what `filter` chose selected; it submits to `action`.
-    pub fn new(r: &Released, filter: &Filter, action: String) -> Self {
+    pub fn new(r: &Released, filter: &Filter, action: String, keep: KeepZone) -> Self {
         let s = &r.schedule;
         let choice = |value: String, label: String, selected: bool| Choice {
             value,
@@ -32,6 +35,7 @@ impl FilterForm {
             .collect();
         Self {
             action,
+            tz: keep.tz,
             event_options: if s.events.len() > 1 {
                 s.events
                     .iter()

@@ -2,7 +2,7 @@
 
 use super::Agenda;
 use super::when::date_span;
-use crate::html::{self, Nav};
+use crate::html::{self, KeepZone, Nav};
 use crate::page::Page;
 use askama::Template;
 
@@ -10,6 +10,7 @@ use askama::Template;
 #[template(path = "index.html")]
 struct IndexPage {
     nav: Option<Nav>,
+    keep: KeepZone,
     editions: Vec<IndexEntry>,
 }
 
@@ -21,10 +22,11 @@ struct IndexEntry {
     sessions: usize,
 }
 
-/// `editions` newest first.
-pub fn page(editions: &[&Agenda]) -> Page {
+/// `editions` newest first; links keep the viewer's zone.
+pub fn page(editions: &[&Agenda], keep: KeepZone) -> Page {
     html::page(&IndexPage {
         nav: None,
+        keep,
         editions: editions
             .iter()
             .map(|a| {

@@ -1,6 +1,7 @@
 //! A session as lists show it, and lists grouped by day and start time.
 
-use super::when::{day_label, short_day, time_range};
+use super::when::{clock, day_label, short_day, time_range};
+use crate::zone::Zone;
 use hallway_domain::{EventKind, Schedule, Session};
 use jiff::Zoned;
 use jiff::civil::Date;
@@ -15,19 +16,22 @@ pub struct SessionItem {
     pub track: Option<String>,
     pub event: Option<String>,
     pub date: Option<Date>,
+    /// In the zone shown.
     pub start: Option<Zoned>,
+    /// The start time as lists group by it ("10:30"; with its date where it is not the venue's).
+    pub at: String,
     pub time: String,
     pub room: Option<String>,
     pub speakers: String,
 }
 
 impl SessionItem {
-    /// The session at one of its slots, or undated when `slot` is None.
-    pub fn new(schedule: &Schedule, s: &Session, slot: Option<usize>) -> Self {
+    /// The session at one of its slots, or undated when `slot` is None, with times in `zone`.
+    pub fn new(schedule: &Schedule, s: &Session, slot: Option<usize>, zone: &Zone) -> Self {
         let edition = schedule.edition.slug.as_str();
         let slot = slot.and_then(|i| s.slots.get(i));
         Self {
-            href: session_href(edition, s),
+            href: format!("{}{}", session_href(edition, s), zone.keep().query),
             title: s.title.clone(),
             type_label: s.session_type.label(),
             type_class: s.session_type.as_str(),
@@ -41,8 +45,11 @@ impl SessionItem {
                 .filter(|e| e.kind == EventKind::CoLocated)
                 .map(|e| e.name.clone()),
             date: slot.map(|sl| schedule.day_of(sl)),
-            start: slot.map(|sl| schedule.local(sl.start)),
-            time: slot.map(|sl| time_range(schedule, sl)).unwrap_or_default(),
+            start: slot.map(|sl| zone.local(sl.start)),
+            at: slot.map(|sl| clock(zone, sl.start)).unwrap_or_default(),
+            time: slot
+                .map(|sl| time_range(zone, sl.start, sl.end))
+                .unwrap_or_default(),
             room: slot
                 .and_then(|sl| schedule.room_name(sl))
                 .map(str::to_owned),
@@ -82,11 +89,7 @@ pub fn group_by_day(items: &[SessionItem]) -> Vec<DayGroup> {
     let mut days: Vec<DayGroup> = Vec::new();
     for item in items {
         let Some(date) = item.date else { continue };
-        let time = item
-            .start
-            .as_ref()
-            .map(|z| z.strftime("%H:%M").to_string())
-            .unwrap_or_default();
+        let time = item.at.clone();
         if days.last().is_none_or(|d| d.date != date) {
             days.push(DayGroup {
                 label: day_label(date),

@@ -59,6 +59,7 @@ pub fn view(a: &Agenda, filter: &Filter, day: Option<Date>) -> ListPage {
                 Some(d) => format!("/{slug}/schedule/{d}/list"),
                 None => format!("/{slug}/schedule/"),
             },
+            a.zone.keep(),
         ),
         count: items.len(),
         groups: group_by_day(&items),
@@ -76,6 +77,7 @@ pub async fn schedule(
     super::filtered(&state, &edition, None, &q, &uri, &headers, |a, filter| {
         super::respond(&view(a, filter, None))
     })
+    .await
 }
 
 /// `/{edition}/schedule/{date}/list`: one day's list, filtered when the query asks.
@@ -96,4 +98,5 @@ pub async fn day(
         &headers,
         |a, filter| super::respond(&view(a, filter, Some(day))),
     )
+    .await
 }

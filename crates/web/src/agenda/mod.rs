@@ -25,30 +25,44 @@ use crate::AppState;
 use crate::error::WebError;
 use crate::extract::Params;
 use crate::html::Nav;
+use crate::page::Page;
 use crate::released::{Filter, Released};
+use crate::site::ZonePages;
+use crate::zone::{ViewerZone, Zone};
 use askama::Template;
 use axum::http::{HeaderMap, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use jiff::civil::Date;
 use std::sync::Arc;
 
-/// A release as the agenda shows it: each occurrence of the release as a list item, in words
-/// and local times, built once and cloned into the pages that list it.
+/// A release as the agenda shows it in one zone: each occurrence of the release as a list
+/// item, in words and that zone's times, built once and cloned into the pages that list it.
 pub struct Agenda {
     pub released: Arc<Released>,
+    pub zone: Zone,
     /// Parallel to `released.occurrences`.
     items: Vec<SessionItem>,
 }
 
 impl Agenda {
-    pub fn new(released: Arc<Released>) -> Self {
+    /// The agenda in the venue's zone: the pages rendered with the release.
+    pub fn venue(released: Arc<Released>) -> Self {
+        let zone = Zone::venue(&released.schedule.edition);
+        Self::new(released, zone)
+    }
+
+    pub fn new(released: Arc<Released>, zone: Zone) -> Self {
         let s = &released.schedule;
         let items = released
             .occurrences
             .iter()
-            .map(|o| SessionItem::new(s, &s.sessions[o.session], o.slot))
+            .map(|o| SessionItem::new(s, &s.sessions[o.session], o.slot, &zone))
             .collect();
-        Self { released, items }
+        Self {
+            released,
+            zone,
+            items,
+        }
     }
 
     pub fn item(&self, occurrence: usize) -> &SessionItem {
@@ -68,15 +82,25 @@ impl Agenda {
             query: query.to_owned(),
             footer: format!(
                 "{} · release {} · times in {}",
-                e.name, r.release, e.time_zone
+                e.name,
+                r.release,
+                self.zone.name()
             ),
+            zone: self.zone.name().to_owned(),
+            venue_zone: e.time_zone.clone(),
+            keep: self.zone.keep(),
         })
+    }
+
+    /// The query of a link that keeps `filter` and the zone ("?track=security&tz=..."), or "".
+    fn query(&self, filter: &Filter) -> String {
+        filter.query_and(self.zone.pair())
     }
 
     /// Links to each day's grid, keeping the filters chosen.
     fn day_links(&self, current: Option<Date>, filter: &Filter) -> Vec<DayLink> {
         let slug = self.released.slug();
-        let query = filter.query();
+        let query = self.query(filter);
         self.released
             .schedule
             .edition
@@ -112,9 +136,40 @@ fn paragraphs(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// A schedule page: without filters, the page rendered with the release; with filters,
-/// computed from the release in memory, never from the database.
-fn filtered(
+/// The zone `?tz=` asks for, if any; an unknown one is an error that names it.
+pub fn viewer_zone(q: &Params) -> Result<Option<ViewerZone>, WebError> {
+    q.get("tz")
+        .map(ViewerZone::parse)
+        .transpose()
+        .map_err(WebError::BadRequest)
+}
+
+/// The edition's agenda in the zone `viewer` asked for, with that zone's pages when it is not
+/// the venue's.
+async fn agenda_in(
+    state: &AppState,
+    edition: &str,
+    viewer: Option<&ViewerZone>,
+) -> Result<(Arc<Agenda>, Option<Arc<ZonePages>>), WebError> {
+    let venue = state.site.agenda(edition).ok_or(WebError::NotFound)?;
+    let Some(viewer) = viewer else {
+        return Ok((venue, None));
+    };
+    Ok(match state.site.in_zone(edition, viewer).await? {
+        Some(zoned) => (zoned.agenda.clone(), Some(zoned)),
+        None => (venue, None),
+    })
+}
+
+/// A page computed per request, in the zone the query asks for.
+async fn agenda_for(state: &AppState, edition: &str, q: &Params) -> Result<Arc<Agenda>, WebError> {
+    let viewer = viewer_zone(q)?;
+    Ok(agenda_in(state, edition, viewer.as_ref()).await?.0)
+}
+
+/// A schedule page: without filters, the page rendered with the release (or for the viewer's
+/// zone); with filters, computed from the release in memory, never from the database.
+async fn filtered(
     state: &AppState,
     edition: &str,
     day: Option<Date>,
@@ -124,14 +179,21 @@ fn filtered(
     build: impl FnOnce(&Agenda, &Filter) -> Result<Response, WebError>,
 ) -> Result<Response, WebError> {
     let filter = Filter::from_query(q)?;
-    if filter.is_empty() {
-        return state
-            .site
-            .page(uri.path())
-            .map(|page| page.respond(headers))
-            .ok_or(WebError::NotFound);
+    let viewer = viewer_zone(q)?;
+    let rendered = |page: Option<Arc<Page>>| {
+        page.map(|page| page.respond(headers))
+            .ok_or(WebError::NotFound)
+    };
+    if filter.is_empty() && viewer.is_none() {
+        return rendered(state.site.page(uri.path()));
     }
-    let a = state.site.agenda(edition).ok_or(WebError::NotFound)?;
+    let (a, zoned) = agenda_in(state, edition, viewer.as_ref()).await?;
+    if filter.is_empty() {
+        return rendered(match zoned {
+            Some(zoned) => zoned.page(uri.path()),
+            None => state.site.page(uri.path()),
+        });
+    }
     if day.is_some_and(|d| !a.released.has_day(d)) {
         return Err(WebError::NotFound);
     }

@@ -7,7 +7,7 @@ use super::{Agenda, respond};
 use crate::AppState;
 use crate::error::WebError;
 use crate::extract::{Params, Segments};
-use crate::html::Nav;
+use crate::html::{KeepZone, Nav};
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
@@ -19,9 +19,10 @@ use jiff::civil::Date;
 #[template(path = "now.html")]
 pub struct NowPage {
     nav: Option<Nav>,
+    keep: KeepZone,
     slug: String,
     edition_name: String,
-    /// The moment the page is for, in the venue's zone ("Wed 25 Mar 10:42 CET").
+    /// The moment the page is for, in the zone shown ("Wed 25 Mar 10:42 CET").
     clock: String,
     now: Vec<SessionItem>,
     next: Vec<SessionItem>,
@@ -36,10 +37,11 @@ pub fn view(a: &Agenda, at: Timestamp) -> NowPage {
     let s = &r.schedule;
     let (now, next) = r.now_and_next(at);
     let next = a.items(&next);
-    let local = s.local(at);
+    let local = a.zone.local(at);
     let today = s.edition.day_of(at);
     NowPage {
         nav: a.nav(""),
+        keep: a.zone.keep(),
         slug: r.slug().to_owned(),
         edition_name: s.edition.name.clone(),
         clock: format!("{} {}", short_day(local.date()), local.strftime("%H:%M %Z")),
@@ -55,13 +57,13 @@ pub fn view(a: &Agenda, at: Timestamp) -> NowPage {
     }
 }
 
-/// `/{edition}/now`; `?at=` (RFC 3339) shows another moment.
+/// `/{edition}/now`; `?at=` (RFC 3339) shows another moment, `?tz=` another zone.
 pub async fn page(
     State(state): State<AppState>,
     Segments(edition): Segments<String>,
     q: Params,
 ) -> Result<Response, WebError> {
-    let a = state.site.agenda(&edition).ok_or(WebError::NotFound)?;
+    let a = super::agenda_for(&state, &edition, &q).await?;
     let at = match q.get("at") {
         Some(text) => text.parse::<Timestamp>().map_err(|e| {
             WebError::BadRequest(format!(

@@ -48,7 +48,10 @@ pub fn view(a: &Agenda, query: &str) -> SearchPage {
                     .speakers
                     .iter()
                     .filter_map(|&i| s.speakers.get(i))
-                    .map(|p| (format!("/{slug}/speakers/{}", p.slug), p.name.clone()))
+                    .map(|p| {
+                        let href = format!("/{slug}/speakers/{}{}", p.slug, a.zone.keep().query);
+                        (href, p.name.clone())
+                    })
                     .collect(),
             })
             .collect(),
@@ -62,7 +65,7 @@ pub async fn page(
     Segments(edition): Segments<String>,
     q: Params,
 ) -> Result<Response, WebError> {
-    let a = state.site.agenda(&edition).ok_or(WebError::NotFound)?;
+    let a = super::agenda_for(&state, &edition, &q).await?;
     // Search work stays bounded whatever the query's length.
     let query: String = q.get("q").unwrap_or_default().chars().take(200).collect();
     respond(&view(&a, query.trim()))

@@ -2,7 +2,7 @@
 
 use super::when::{day_label, time_range};
 use super::{Agenda, paragraphs};
-use crate::html::{self, Nav};
+use crate::html::{self, KeepZone, Nav};
 use crate::page::Page;
 use crate::zone::rfc3339;
 use askama::Template;
@@ -13,6 +13,7 @@ use jiff::civil::Date;
 #[template(path = "session.html")]
 struct SessionPage {
     nav: Option<Nav>,
+    keep: KeepZone,
     slug: String,
     guid: String,
     edition_name: String,
@@ -51,6 +52,7 @@ pub fn page(a: &Agenda, x: &Session) -> Page {
     let e = &s.edition;
     html::page(&SessionPage {
         nav: a.nav(""),
+        keep: a.zone.keep(),
         slug: e.slug.to_string(),
         guid: x.guid.to_string(),
         edition_name: e.name.clone(),
@@ -73,11 +75,11 @@ pub fn page(a: &Agenda, x: &Session) -> Page {
             .iter()
             .map(|sl| {
                 let room = sl.room.as_ref().and_then(|r| s.room(r));
-                let start = s.local(sl.start);
+                let start = a.zone.local(sl.start);
                 When {
                     date: s.day_of(sl),
                     day: day_label(s.day_of(sl)),
-                    time: time_range(s, sl),
+                    time: time_range(&a.zone, sl.start, sl.end),
                     iso: rfc3339(&start),
                     zone: start.strftime("%Z").to_string(),
                     room: room.map(|r| r.name.clone()),

@@ -2,7 +2,7 @@
 
 use super::Agenda;
 use super::session::PersonLine;
-use crate::html::{self, Nav};
+use crate::html::{self, KeepZone, Nav};
 use crate::page::Page;
 use askama::Template;
 use hallway_domain::collate;
@@ -11,6 +11,7 @@ use hallway_domain::collate;
 #[template(path = "speakers.html")]
 struct SpeakersPage {
     nav: Option<Nav>,
+    keep: KeepZone,
     slug: String,
     edition_name: String,
     speakers: Vec<PersonLine>,
@@ -31,6 +32,7 @@ pub fn page(a: &Agenda) -> Page {
     people.sort_by_cached_key(|p| (collate::sort_key(&p.name), p.name.clone()));
     html::page(&SpeakersPage {
         nav: a.nav(""),
+        keep: a.zone.keep(),
         slug: s.edition.slug.to_string(),
         edition_name: s.edition.name.clone(),
         speakers: people,

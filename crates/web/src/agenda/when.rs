@@ -1,6 +1,8 @@
-//! Dates and times in words, as the pages write them.
+//! Dates and times in words, as the pages write them. Times are in the zone shown; one whose
+//! date there is not the venue's date carries it (see `crate::zone`).
 
-use hallway_domain::{Schedule, Slot};
+use crate::zone::Zone;
+use jiff::Timestamp;
 use jiff::civil::Date;
 
 /// "Wednesday 25 March".
@@ -22,9 +24,58 @@ pub fn date_span(a: Date, b: Date) -> String {
     }
 }
 
-/// "10:30–11:00".
-pub fn time_range(schedule: &Schedule, slot: &Slot) -> String {
-    let a = schedule.local(slot.start);
-    let b = schedule.local(slot.end);
-    format!("{}–{}", a.strftime("%H:%M"), b.strftime("%H:%M"))
+/// "10:30", or "Tue 24 Mar 22:30" where the date in `zone` is not the venue's.
+pub fn clock(zone: &Zone, t: Timestamp) -> String {
+    let z = zone.local(t);
+    if zone.date_differs(t) {
+        format!("{} {}", short_day(z.date()), z.strftime("%H:%M"))
+    } else {
+        z.strftime("%H:%M").to_string()
+    }
+}
+
+/// "10:30–11:00", or "Tue 24 Mar 22:30–23:00" where the start's date in `zone` is not the
+/// venue's.
+pub fn time_range(zone: &Zone, start: Timestamp, end: Timestamp) -> String {
+    format!(
+        "{}–{}",
+        clock(zone, start),
+        zone.local(end).strftime("%H:%M")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zone::ViewerZone;
+    use hallway_domain::Edition;
+
+    fn amsterdam() -> Edition {
+        Edition {
+            slug: "kccnceu2026".parse().unwrap(),
+            name: "KubeCon EU 2026".into(),
+            venue: "Amsterdam".into(),
+            time_zone: "Europe/Amsterdam".into(),
+            start_date: "2026-03-23".parse().unwrap(),
+            end_date: "2026-03-26".parse().unwrap(),
+            day_change: jiff::civil::Time::midnight(),
+        }
+    }
+
+    #[test]
+    fn a_time_carries_its_date_where_the_viewers_date_is_not_the_venues() {
+        let e = amsterdam();
+        let venue = Zone::venue(&e);
+        let la = Zone::for_viewer(&ViewerZone::parse("America/Los_Angeles").unwrap(), &e);
+        let tokyo = Zone::for_viewer(&ViewerZone::parse("Asia/Tokyo").unwrap(), &e);
+        let t = |s: &str| s.parse::<Timestamp>().unwrap();
+        let morning = t("2026-03-25T06:30:00+01:00");
+        let noon = t("2026-03-25T12:00:00+01:00");
+        assert_eq!(time_range(&venue, morning, noon), "06:30–12:00");
+        assert_eq!(time_range(&la, morning, noon), "Tue 24 Mar 22:30–04:00");
+        assert_eq!(time_range(&la, noon, noon), "04:00–04:00");
+        let evening = t("2026-03-25T18:00:00+01:00");
+        assert_eq!(clock(&tokyo, evening), "Thu 26 Mar 02:00");
+        assert_eq!(clock(&venue, evening), "18:00");
+    }
 }

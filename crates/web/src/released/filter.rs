@@ -48,6 +48,11 @@ impl Filter {
 
     /// The query string that asks for this filter ("?track=security&type=talk"), or "".
     pub fn query(&self) -> String {
+        self.query_and(None)
+    }
+
+    /// The query string with one more `key=value` pair last, already escaped.
+    pub fn query_and(&self, pair: Option<String>) -> String {
         let pairs: Vec<String> = [
             ("event", self.event.as_deref()),
             ("track", self.track.as_deref()),
@@ -56,6 +61,7 @@ impl Filter {
         ]
         .into_iter()
         .filter_map(|(k, v)| v.map(|v| format!("{k}={}", query_escape(v))))
+        .chain(pair)
         .collect();
         if pairs.is_empty() {
             String::new()

@@ -4,7 +4,7 @@
 
 mod filter;
 
-pub use filter::Filter;
+pub use filter::{Filter, query_escape};
 
 use hallway_domain::search::SearchIndex;
 use hallway_domain::{Release, ReleaseNote, Schedule, SessionType};
