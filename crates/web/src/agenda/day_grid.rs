@@ -5,7 +5,7 @@
 use super::filters::FilterForm;
 use super::grid;
 use super::item::{SessionItem, TimeGroup, group_by_day};
-use super::when::{clock, day_label};
+use super::when::{day_label, mark};
 use super::{Agenda, DayLink};
 use crate::AppState;
 use crate::error::WebError;
@@ -143,7 +143,7 @@ pub fn view(a: &Agenda, day: Date, filter: &Filter) -> GridPage {
                 let m = layout.first + i * 30;
                 GridMark {
                     row: 2 + i * 6,
-                    label: clock(&a.zone, midnight + jiff::SignedDuration::from_mins(m)),
+                    label: mark(&a.zone, midnight + jiff::SignedDuration::from_mins(m)),
                 }
             })
             .collect(),

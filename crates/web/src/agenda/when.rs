@@ -34,6 +34,17 @@ pub fn clock(zone: &Zone, t: Timestamp) -> String {
     }
 }
 
+/// A time mark of the day grid: "10:30", or "Tue 22:30" where the date in `zone` is not the
+/// venue's; the time column is narrow, and the day's heading names the date.
+pub fn mark(zone: &Zone, t: Timestamp) -> String {
+    let z = zone.local(t);
+    if zone.date_differs(t) {
+        z.strftime("%a %H:%M").to_string()
+    } else {
+        z.strftime("%H:%M").to_string()
+    }
+}
+
 /// "10:30–11:00", or "Tue 24 Mar 22:30–23:00" where the start's date in `zone` is not the
 /// venue's.
 pub fn time_range(zone: &Zone, start: Timestamp, end: Timestamp) -> String {
@@ -77,5 +88,7 @@ mod tests {
         let evening = t("2026-03-25T18:00:00+01:00");
         assert_eq!(clock(&tokyo, evening), "Thu 26 Mar 02:00");
         assert_eq!(clock(&venue, evening), "18:00");
+        assert_eq!(mark(&la, morning), "Tue 22:30");
+        assert_eq!(mark(&venue, morning), "06:30");
     }
 }
