@@ -125,7 +125,7 @@ pub async fn edition(
         ("edition" = String, Path, description = "Edition slug"),
         ("event" = Option<String>, Query, description = "Slug of an event of the edition (the main conference or a co-located event)"),
         ("track" = Option<String>, Query, description = "Track slug"),
-        ("type" = Option<String>, Query, description = "Session type", pattern = r"^(keynote|talk|panel|lightning|workshop|tutorial|poster|unconference|social|break|registration|event)$"),
+        ("type" = Option<String>, Query, description = "Session type; empty is every type, as in the pages' filter form", pattern = r"^(keynote|talk|panel|lightning|workshop|tutorial|poster|unconference|social|break|registration|event)?$"),
         ("room" = Option<String>, Query, description = "Room slug"),
         ("day" = Option<String>, Query, format = Date, description = "A conference day (a session after midnight belongs to the day before when the edition's day changes later)"),
     ),
@@ -143,7 +143,7 @@ pub async fn sessions(
 ) -> Response {
     let filters = Filter::from_query(&q).and_then(|filter| {
         let day = q
-            .get("day")
+            .given("day")
             .map(|d| {
                 d.parse::<Date>().map_err(|_| {
                     WebError::BadRequest(format!("day: {d:?} is not a date like 2026-03-25"))
@@ -274,7 +274,7 @@ mod tests {
             .into_iter()
             .map(SessionType::as_str)
             .collect();
-        assert_eq!(pattern, format!("^({})$", names.join("|")));
+        assert_eq!(pattern, format!("^({})?$", names.join("|")));
     }
 }
 
