@@ -44,6 +44,14 @@ pub struct Site {
     zones: Mutex<ZoneCache>,
     /// One zone renders at a time: a visitor cycling through zones costs one core at most.
     zone_renders: Arc<tokio::sync::Semaphore>,
+    /// Pages that change by the minute (now and next), by edition and zone: at most one each.
+    minute_pages: Mutex<HashMap<String, MinutePage>>,
+}
+
+struct MinutePage {
+    release: u32,
+    minute: i64,
+    page: Arc<Page>,
 }
 
 /// Viewers' zones whose pages are kept, per edition and release; the one asked for least
@@ -110,7 +118,37 @@ impl Site {
             public_url: public_url.trim_end_matches('/').to_owned(),
             zones: Mutex::default(),
             zone_renders: Arc::new(tokio::sync::Semaphore::new(1)),
+            minute_pages: Mutex::default(),
         }
+    }
+
+    /// A page that changes by the minute, rendered once per edition, zone, release and
+    /// minute: the crowd that opens "now" between two talks is served from memory.
+    pub fn by_the_minute(
+        &self,
+        edition: &str,
+        zone: &str,
+        release: u32,
+        minute: i64,
+        render: impl FnOnce() -> Result<Page, WebError>,
+    ) -> Result<Arc<Page>, WebError> {
+        let key = format!("{edition} {zone}");
+        let lock = || self.minute_pages.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(m) = lock().get(&key)
+            && (m.release, m.minute) == (release, minute)
+        {
+            return Ok(m.page.clone());
+        }
+        let page = Arc::new(render()?);
+        lock().insert(
+            key,
+            MinutePage {
+                release,
+                minute,
+                page: page.clone(),
+            },
+        );
+        Ok(page)
     }
 
     /// The list of editions with links that keep a viewer's zone: small, made per request.

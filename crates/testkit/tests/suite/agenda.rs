@@ -68,6 +68,24 @@ async fn now_and_next_at_any_moment() {
     assert!(after.contains("Nothing is on right now.") && after.contains("the conference is over"));
     let (status, _) = get(&server, "/kccnceu2026/now?at=yesterday").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // The current moment's page is rendered once a minute: within one, the same bytes.
+    let current = || async {
+        let minute = jiff::Timestamp::now().as_second() / 60;
+        let r = client()
+            .get(server.url("/kccnceu2026/now"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let etag = r.headers()["etag"].to_str().unwrap().to_owned();
+        (minute, etag, r.text().await.unwrap())
+    };
+    let (m1, etag1, page1) = current().await;
+    let (m2, etag2, page2) = current().await;
+    if m1 == m2 {
+        assert_eq!((etag1, page1), (etag2, page2));
+    }
     server.stop().await;
 }
 

@@ -1,5 +1,5 @@
 //! What is on now and what starts next: the page people open between two talks. It changes by
-//! the minute, so it is computed per request and never cached.
+//! the minute, so it is rendered once a minute, when first asked for.
 
 use super::item::SessionItem;
 use super::when::short_day;
@@ -8,9 +8,10 @@ use crate::AppState;
 use crate::error::WebError;
 use crate::extract::{Params, Segments};
 use crate::html::{KeepZone, Nav};
+use crate::page::{HTML, Page};
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::Response;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -57,23 +58,35 @@ pub fn view(a: &Agenda, at: Timestamp) -> NowPage {
     }
 }
 
-/// `/{edition}/now`; `?at=` (RFC 3339) shows another moment, `?tz=` another zone.
+/// `/{edition}/now`; `?at=` (RFC 3339) shows another moment, `?tz=` another zone. The current
+/// moment's page is rendered once a minute; another moment's per request.
 pub async fn page(
     State(state): State<AppState>,
     Segments(edition): Segments<String>,
     q: Params,
+    headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let a = super::agenda_for(&state, &edition, &q).await?;
-    let at = match q.get("at") {
-        Some(text) => text.parse::<Timestamp>().map_err(|e| {
-            WebError::BadRequest(format!(
-                "at: {text:?} is not a moment like 2026-03-25T10:30:00+01:00 ({e})"
-            ))
-        })?,
-        None => Timestamp::now(),
+    let Some(text) = q.get("at") else {
+        let minute = Timestamp::now().as_second().div_euclid(60);
+        let at = Timestamp::from_second(minute * 60)
+            .map_err(|e| WebError::Internal(format!("the current minute: {e}")))?;
+        let page = state.site.by_the_minute(
+            a.released.slug(),
+            a.zone.name(),
+            a.released.release,
+            minute,
+            || Ok(Page::new(HTML, view(&a, at).render()?)),
+        )?;
+        return Ok(page.respond(&headers));
     };
+    let at = text.parse::<Timestamp>().map_err(|e| {
+        WebError::BadRequest(format!(
+            "at: {text:?} is not a moment like 2026-03-25T10:30:00+01:00 ({e})"
+        ))
+    })?;
     let mut response = respond(&view(&a, at))?;
-    // The page changes by the minute: never cached as if it stayed right.
+    // Another moment's page is for looking ahead, not for keeping.
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
