@@ -53,6 +53,9 @@ def main() -> int:
     hh = peers.get("hh")
     if hh is not None and h60 is not None:
         verdict.append("below HH" if h60 < hh else "not below HH")
+    if h60 is not None and bound.isdigit() and h60 == int(bound):
+        # Nothing can be below a proven optimum, the peer's included.
+        verdict.append("optimal (= bound)")
     print(
         f"| {name} | {show(best)} | {bound} | {runs(hallway[10])} | {runs(hallway[60])} "
         f"| {show(hh)} | {show(peers.get('ip'))} | {'; '.join(verdict) or '–'} |"

@@ -5,6 +5,7 @@
 #
 #   bench/scheduler.sh [cosplib] [kubecon] [growth]     (all three by default)
 #   LIMIT=60 seconds per CoSPLib solve, PEER_LIMIT=300 for CBC, PAIRS=100, LONG=64
+#   INSTANCES="N2OR OR60" reruns only those CoSPLib instances and replaces their rows
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -64,8 +65,10 @@ if want cosplib; then
   fi
   peer_wall=${COSPLIB_PEER_WALL:-150}
   cosplib_rows=""
+  only=${INSTANCES:-}
   for instance in "$root"/data/cosplib/instances/*.xlsx; do
     name=$(basename "$instance" .xlsx)
+    [ -z "$only" ] || [[ " $only " == *" $name "* ]] || continue
     says="{"
     bound=""
     for seconds in 10 "$limit"; do
@@ -92,6 +95,27 @@ if want cosplib; then
     cosplib_rows+="$row"$'\n'
   done
 
+  if [ -n "$only" ]; then
+    # The other rows stay as their last full run left them; a line under the table says which
+    # rows are newer and when.
+    ROWS="$cosplib_rows" NOTE="Rows rerun on $(date -u +%Y-%m-%d) with \`INSTANCES=\"$only\" bench/scheduler.sh cosplib\`: $only." \
+      python3 - "$root/bench/RESULTS.md" <<'PY'
+import os, re, sys
+path = sys.argv[1]
+text = open(path).read()
+start, end = "<!-- scheduler-cosplib:start -->", "<!-- scheduler-cosplib:end -->"
+head, rest = text.split(start, 1)
+section, tail = rest.split(end, 1)
+for row in os.environ["ROWS"].strip().splitlines():
+    name = row.split("|")[1].strip()
+    section, n = re.subn(r"^\| " + re.escape(name) + r" \|.*$", lambda m: row, section, flags=re.M)
+    if n != 1:
+        sys.exit(f"no row for {name} in the CoSPLib table: run the whole part")
+section = re.sub(r"\nRows rerun on .*\n", "\n", section)
+section = section.rstrip("\n") + "\n\n" + os.environ["NOTE"] + "\n"
+open(path, "w").write(head + start + section + end + tail)
+PY
+  else
   write_section scheduler-cosplib <<MD
 ## Building the timetable: CoSPLib (bench/scheduler.sh cosplib)
 
@@ -111,6 +135,7 @@ with up to an hour each), as the checker scores them. Lower bound: what Hallway 
 |---|---:|---:|---:|---:|---:|---:|---|
 $cosplib_rows
 MD
+  fi
 fi
 
 if want kubecon; then

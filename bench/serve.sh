@@ -37,6 +37,7 @@ paths=(
   "/api/v1/editions/kccnceu2026/sessions|released schedule JSON (596 sessions)"
   "/kccnceu2026/schedule/2026-03-25/|day grid HTML (Wed 25 Mar)"
   "/kccnceu2026/sessions/$session|session page HTML"
+  "/kccnceu2026/now|now and next HTML (rendered once a minute)"
 )
 
 # nginx gets the bytes Hallway serves, at the same paths.

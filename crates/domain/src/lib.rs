@@ -7,8 +7,13 @@ pub mod crowd;
 pub mod ids;
 pub mod model;
 pub mod proposal;
+pub mod qa;
+pub mod review;
 pub mod rng;
 pub mod search;
+pub mod seats;
+pub mod similar;
+pub mod submission;
 
 pub use bounds::OutOfBounds;
 pub use changes::{Change, ChangeCounts, ChangeSet};

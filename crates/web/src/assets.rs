@@ -1,11 +1,13 @@
 //! Static assets, served from memory at URLs that carry a hash of their bytes: browsers may keep
 //! them for a year, and a changed file gets a new URL.
 
-use crate::page::{CSS, Page, SVG, fingerprint};
+use crate::page::{CSS, JS, Page, SVG, fingerprint};
 use std::sync::LazyLock;
 
 const STYLESHEET: &str = include_str!("../static/hallway.css");
 const ICON: &str = include_str!("../static/hallway.svg");
+/// Progressive: every page works without it.
+const SCRIPT: &str = include_str!("../static/hallway.js");
 
 fn hashed(name: &str, ext: &str, bytes: &str) -> String {
     format!(
@@ -16,6 +18,7 @@ fn hashed(name: &str, ext: &str, bytes: &str) -> String {
 
 static CSS_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "css", STYLESHEET));
 static ICON_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "svg", ICON));
+static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "js", SCRIPT));
 
 pub fn css_href() -> &'static str {
     &CSS_HREF
@@ -25,6 +28,10 @@ pub fn icon_href() -> &'static str {
     &ICON_HREF
 }
 
+pub fn script_href() -> &'static str {
+    &SCRIPT_HREF
+}
+
 pub fn pages() -> Vec<(String, Page)> {
     vec![
         (
@@ -32,5 +39,6 @@ pub fn pages() -> Vec<(String, Page)> {
             Page::new(CSS, STYLESHEET).immutable(),
         ),
         (icon_href().to_owned(), Page::new(SVG, ICON).immutable()),
+        (script_href().to_owned(), Page::new(JS, SCRIPT).immutable()),
     ]
 }

@@ -1,12 +1,20 @@
 //! One error type for the web layer: JSON under /api, an HTML page elsewhere. A 500 shows no
 //! detail and logs the whole cause chain.
 
-use crate::render::ErrorPage;
+use crate::html::Nav;
 use askama::Template;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use hallway_app::AppError;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    nav: Option<Nav>,
+    heading: String,
+    message: String,
+}
 
 #[derive(Debug)]
 pub enum WebError {
@@ -26,6 +34,13 @@ impl From<AppError> for WebError {
             AppError::BadFile { .. } => Self::BadRequest(e.to_string()),
             other => Self::Internal(cause_chain(&other)),
         }
+    }
+}
+
+/// A page computed per request that does not render: a formatter error, never the visitor's.
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        Self::Internal(cause_chain(&e))
     }
 }
 

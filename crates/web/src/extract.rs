@@ -68,6 +68,12 @@ impl Params {
             .map(String::as_str)
             .filter(|v| !v.is_empty())
     }
+
+    /// The parameter's value as given, empty included: for a parameter where empty is no
+    /// answer (an API's date), not "any".
+    pub fn given(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
 }
 
 fn decode(s: &str) -> Option<String> {

@@ -1,21 +1,26 @@
 //! The web layer: thin axum handlers over the app, HTML by typed templates, JSON under /api/v1.
+//! A folder per surface (`agenda/`, `api/`), each page or resource its own module; see
+//! docs/architecture.md for the map.
 
+mod agenda;
 pub mod api;
 mod assets;
+mod catalogue;
 mod error;
+mod exports;
 mod extract;
-mod grid;
 mod guard;
+mod html;
 mod limits;
 mod page;
-mod pages;
 mod per_ip;
-mod render;
+mod released;
+mod served;
 mod server;
 mod shed;
 mod site;
 mod stall;
-mod views;
+mod zone;
 
 pub use error::WebError;
 pub use limits::{Limits, raise_open_file_limit};
@@ -52,20 +57,20 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
     };
     Router::new()
-        .route("/healthz", get(pages::health))
+        .route("/healthz", get(served::health))
         .route("/api/v1/editions", get(api::editions))
         .route("/api/v1/editions/{edition}", get(api::edition))
         .route("/api/v1/editions/{edition}/sessions", get(api::sessions))
         .route("/api/v1/editions/{edition}/sessions/{guid}", get(api::session))
         .route("/api/v1/editions/{edition}/speakers", get(api::speakers))
         .route("/api/v1/editions/{edition}/releases", get(api::releases))
-        .route("/{edition}/schedule/", get(pages::schedule))
-        .route("/{edition}/schedule/{date}/", get(pages::day_grid))
-        .route("/{edition}/schedule/{date}/list", get(pages::day_list))
-        .route("/{edition}/now", get(pages::now))
-        .route("/{edition}/search", get(pages::search))
-        .route("/{edition}/sessions.ics", get(pages::sessions_feed))
-        .fallback(get(pages::released))
+        .route("/{edition}/schedule/", get(agenda::list::schedule))
+        .route("/{edition}/schedule/{date}/", get(agenda::day_grid::day))
+        .route("/{edition}/schedule/{date}/list", get(agenda::list::day))
+        .route("/{edition}/now", get(agenda::now::page))
+        .route("/{edition}/search", get(agenda::search::page))
+        .route("/{edition}/sessions.ics", get(exports::sessions_feed))
+        .fallback(get(served::released))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             guard::until_rendered,

@@ -11,6 +11,7 @@ pub const HTML: &str = "text/html; charset=utf-8";
 pub const JSON: &str = "application/json";
 pub const CSS: &str = "text/css; charset=utf-8";
 pub const SVG: &str = "image/svg+xml";
+pub const JS: &str = "text/javascript; charset=utf-8";
 
 #[derive(Debug, Clone)]
 pub struct Page {

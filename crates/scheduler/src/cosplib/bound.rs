@@ -9,10 +9,18 @@
 //!   cheapest room, per time slot;
 //! - a track needing more slots than one room offers over all sessions needs more rooms
 //!   (rooms per track), and one needing more cells than there are sessions runs in parallel.
+//!
+//! On instances with few cells, `cells` also prices the tracks' choices of cells together; the
+//! larger of the two is the bound.
 
-use super::instance::Instance;
+use super::{cells, instance::Instance};
 
 pub fn lower_bound(inst: &Instance) -> i64 {
+    let relaxed = relaxed(inst);
+    cells::bound(inst).map_or(relaxed, |b| b.max(relaxed))
+}
+
+fn relaxed(inst: &Instance) -> i64 {
     let w = &inst.weights;
     let room_slots: usize = inst.sessions.iter().map(|s| s.slots).sum();
     let mut bound = 0;

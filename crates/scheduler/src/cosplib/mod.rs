@@ -3,6 +3,7 @@
 
 mod assign;
 pub mod bound;
+mod cells;
 pub mod eval;
 pub mod instance;
 mod sheet;
