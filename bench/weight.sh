@@ -83,8 +83,9 @@ section=$(cat <<MD
 Run on $(date -u +%Y-%m-%d): $(nproc) cores ($cpu), $(uname -sr). Command: \`bench/weight.sh\`
 (\`hallway demo\`, the KubeCon EU 2026 edition, $profile build: the bytes do not depend on it).
 One page of each type with the stylesheet and scripts it links (the icon aside), in kB of
-1,000 bytes, gzip at level 6 as Hallway compresses the pages rendered with a release. Now and
-next, search and filtered views are computed per request and sent as they are.
+1,000 bytes, gzip at level 6 as Hallway compresses the pages it keeps in memory. Search and
+filtered views are computed per request and sent uncompressed: their gzip column is what a
+compressing proxy would send.
 
 | page | HTML | HTML gzip | CSS + JS gzip | total raw | total gzip |
 |---|---:|---:|---:|---:|---:|
