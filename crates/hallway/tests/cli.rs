@@ -1,6 +1,6 @@
 //! The binary as a user runs it.
 
-use hallway_testkit::hallway_app::{App, OrgaCtx};
+use hallway_testkit::hallway_app::App;
 use hallway_testkit::{TestDb, data_dir};
 use std::process::{Command, Output};
 
@@ -118,11 +118,8 @@ async fn an_update_that_removes_most_sessions_asks_first() {
             "{}",
             text(&refused)
         );
-        let app = App::open(url).await.unwrap();
-        let wip = app
-            .work_in_progress(&OrgaCtx::operator(), "kccnceu2026")
-            .await
-            .unwrap();
+        let (app, orga) = App::open_as_operator(url).await.unwrap();
+        let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
         assert_eq!(wip.sessions.len(), 596);
 
         let allowed = hallway(
@@ -181,11 +178,8 @@ async fn bad_files_fail_on_one_line_and_change_nothing() {
         &["--database", &db.url, "import", &kubecon_file("03-03")],
     );
     assert!(ok.status.success(), "{}", text(&ok));
-    let app = App::open(&db.url).await.unwrap();
-    let before = app
-        .work_in_progress(&OrgaCtx::operator(), "kccnceu2026")
-        .await
-        .unwrap();
+    let (app, orga) = App::open_as_operator(&db.url).await.unwrap();
+    let before = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
 
     let full = std::fs::read(kubecon_file("03-22")).unwrap();
     let files: Vec<(&str, Vec<u8>, &str)> = vec![
@@ -252,9 +246,7 @@ async fn bad_files_fail_on_one_line_and_change_nothing() {
     );
     assert!(!missing.status.success() && text(&missing).contains("no-such-file.ics"));
     assert_eq!(
-        app.work_in_progress(&OrgaCtx::operator(), "kccnceu2026")
-            .await
-            .unwrap(),
+        app.work_in_progress(&orga, "kccnceu2026").await.unwrap(),
         before
     );
 }
@@ -270,7 +262,7 @@ async fn demo_starts_fresh_each_time() {
         assert!(t.contains("Added 500 attendees"), "{t}");
         assert!(t.contains("as release 1"), "a fresh database each run: {t}");
     }
-    let app = App::open(&format!(
+    let (app, _) = App::open_as_operator(&format!(
         "sqlite://{}",
         dir.path().join("hallway-demo.db").display()
     ))
@@ -519,13 +511,12 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
     let out = hallway(dir.path(), &["demo", "--no-serve", "--attendees", "1000"]);
     assert!(out.status.success(), "{}", text(&out));
     let db = "sqlite://hallway-demo.db";
-    let app = App::open(&format!(
+    let (app, orga) = App::open_as_operator(&format!(
         "sqlite://{}",
         dir.path().join("hallway-demo.db").display()
     ))
     .await
     .unwrap();
-    let orga = OrgaCtx::operator();
     let movable = app.movable_sessions(&orga, "kccnceu2026").await.unwrap();
     let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
     let uid = wip
@@ -539,7 +530,7 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
         .await
         .unwrap()
         .unwrap();
-    app.store().close().await;
+    app.close().await;
 
     let out = hallway(dir.path(), &["--database", db, "schedule", "pin", &uid]);
     succeeds_saying(&out, "Pinned 1 sessions; 1 pinned in kccnceu2026");
@@ -586,7 +577,7 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
     let out = hallway(dir.path(), &["--database", db, "schedule", "compare"]);
     assert!(text(&out).contains("\n0 sessions move"), "{}", text(&out));
 
-    let app = App::open(&format!(
+    let (app, orga) = App::open_as_operator(&format!(
         "sqlite://{}",
         dir.path().join("hallway-demo.db").display()
     ))
@@ -612,7 +603,7 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
         release.schedule, released.schedule,
         "and not in the release"
     );
-    app.store().close().await;
+    app.close().await;
 
     // A timetable made elsewhere is scored by the same evaluator.
     let out = hallway(
