@@ -125,8 +125,8 @@ impl App {
     }
 }
 
-/// Where and how the worker sends.
-#[derive(Debug, Clone)]
+/// Where and how the worker sends. `Debug` hides the relay's password.
+#[derive(Clone)]
 pub struct SmtpSettings {
     /// `smtp://host:port` (plain, for a relay on the same host), `smtp://...?tls=required`
     /// (STARTTLS) or `smtps://host:port`, with `user:password@` when the relay asks.
@@ -137,6 +137,17 @@ pub struct SmtpSettings {
     pub max_attempts: u32,
     /// The first retry's delay; each next one doubles it, up to an hour.
     pub first_retry: Duration,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("url", &hallway_store::redact(&self.url))
+            .field("from", &self.from)
+            .field("max_attempts", &self.max_attempts)
+            .field("first_retry", &self.first_retry)
+            .finish()
+    }
 }
 
 impl SmtpSettings {
@@ -352,6 +363,16 @@ mod tests {
         assert_eq!(backoff(s, 2), Duration::from_secs(60));
         assert_eq!(backoff(s, 3), Duration::from_secs(120));
         assert_eq!(backoff(s, 30), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn smtp_settings_hide_the_password() {
+        let s = SmtpSettings::new("smtps://mailer:hunter2@mail.example.org", "a@example.org");
+        let shown = format!("{s:?}");
+        assert!(
+            !shown.contains("hunter2") && shown.contains("mailer:***@"),
+            "{shown}"
+        );
     }
 
     #[test]

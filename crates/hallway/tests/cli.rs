@@ -666,3 +666,64 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
     );
     fails_saying(&out, "nowhere");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_add_makes_the_first_organizer_who_sets_a_password_by_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in [TestDb::sqlite(), TestDb::postgres().await] {
+        let args = |extra: &[&'static str]| {
+            let mut a = vec!["--database", db.url.as_str()];
+            a.extend_from_slice(extra);
+            a
+        };
+        fails_saying(
+            &hallway(dir.path(), &args(&["user", "add", "ada@example.org"])),
+            "--organizer",
+        );
+        fails_saying(
+            &hallway(dir.path(), &args(&["user", "add", "--organizer", "ada"])),
+            "e-mail address: has no @",
+        );
+        let out = hallway(
+            dir.path(),
+            &args(&[
+                "--public-url",
+                "https://hallway.example.org",
+                "user",
+                "add",
+                "--organizer",
+                "Ada@Example.org",
+            ]),
+        );
+        let said = succeeds_saying(&out, "Ada@Example.org is a site organizer");
+        let at = said
+            .find("https://hallway.example.org/account/reset?token=")
+            .expect("the link");
+        let token: String = said[at..]
+            .split('=')
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
+
+        // The link sets the password; the organizer may then organize any edition.
+        let (app, _) = App::open_as_operator(&db.url).await.unwrap();
+        app.reset_password(&token, "a long organizer password")
+            .await
+            .unwrap();
+        let login = app
+            .log_in("ada@example.org", "a long organizer password", None)
+            .await
+            .unwrap();
+        assert!(login.viewer.is_site_organizer());
+        app.orga_ctx(&login.viewer, "any-edition").await.unwrap();
+        // Running it again keeps the one account and sends a new link.
+        let again = hallway(
+            dir.path(),
+            &args(&["user", "add", "--organizer", "ada@example.org"]),
+        );
+        succeeds_saying(&again, "is a site organizer");
+        app.close().await;
+    }
+}

@@ -331,6 +331,11 @@ impl AccountStore for Store {
         expires_at: i64,
     ) -> Result<()> {
         on_pool!(self, |pool| {
+            // Expired sessions open nothing; they go when new ones come.
+            sqlx::query("DELETE FROM login_sessions WHERE expires_at <= $1")
+                .bind(now)
+                .execute(pool)
+                .await?;
             sqlx::query(
                 "INSERT INTO login_sessions (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
             )

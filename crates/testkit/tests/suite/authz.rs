@@ -70,6 +70,16 @@ async fn session_for(
         return None;
     }
     let email = format!("{role}@example.org");
+    let password = "a long enough password";
+    if role == "site-organizer" {
+        let link = app
+            .add_site_organizer(&hallway_testkit::operator(), &email)
+            .await
+            .unwrap();
+        let token = link.rsplit('=').next().unwrap();
+        app.reset_password(token, password).await.unwrap();
+        return Some(app.log_in(&email, password, None).await.unwrap().session);
+    }
     let (grant, on_event) = match role {
         "attendee" => (Role::Attendee, false),
         "speaker" => (Role::Speaker, true),
