@@ -6,7 +6,10 @@ use hallway_testkit::{TestDb, TestServer, client};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
-on_both_backends!(sign_up_confirm_log_in_and_out_over_http);
+on_both_backends!(
+    sign_up_confirm_log_in_and_out_over_http,
+    api_tokens_are_made_shown_once_used_and_revoked_over_http,
+);
 
 /// A browser's cookies for the test server, by hand (the client keeps none).
 #[derive(Default)]
@@ -351,5 +354,116 @@ async fn sign_up_confirm_log_in_and_out_over_http(db: TestDb) {
     )
     .await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    server.stop().await;
+}
+
+async fn api_tokens_are_made_shown_once_used_and_revoked_over_http(db: TestDb) {
+    let app = db.app().await.with_public_url("http://hallway.test");
+    let store = db.store().await;
+    let edition = hallway_testkit::released_kubecon(&app).await;
+    app.sign_up("ola@example.org", "ola's password")
+        .await
+        .unwrap();
+    let verify = mail_link(&store, "ola@example.org").await;
+    app.verify_email(verify.rsplit('=').next().unwrap())
+        .await
+        .unwrap();
+    app.grant_role(
+        &hallway_testkit::operator(),
+        &edition,
+        None,
+        "ola@example.org",
+        hallway_testkit::domain::Role::Organizer,
+    )
+    .await
+    .unwrap();
+    let login = app
+        .log_in("ola@example.org", "ola's password", None)
+        .await
+        .unwrap();
+    let server = TestServer::start(app).await;
+    let mut jar = Jar::default();
+    jar.0
+        .push(("hallway_session".into(), login.session.expose().to_owned()));
+    let (_, home) = page(&server, &mut jar, "/account/").await;
+    let csrf = form_token(&home);
+
+    // An edition where the account has no role: the page again, saying so; no token.
+    let r = post(
+        &server,
+        &mut jar,
+        "/account/tokens",
+        &[
+            ("csrf", &csrf),
+            ("label", "ci"),
+            ("edition", "nope"),
+            ("access", "read"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    assert!(r.text().await.unwrap().contains("you have no role in nope"));
+
+    let r = post(
+        &server,
+        &mut jar,
+        "/account/tokens",
+        &[
+            ("csrf", &csrf),
+            ("label", "ci export"),
+            ("edition", &edition),
+            ("access", "read"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    let at = html.find("shown this once: <code>").expect("the token") + 23;
+    let token = html[at..at + 64].to_owned();
+    // Listed afterwards, but never shown again.
+    let (_, home) = page(&server, &mut jar, "/account/").await;
+    assert!(home.contains("ci export") && !home.contains(&token));
+
+    let me = |token: String| {
+        let url = server.url("/api/v1/me");
+        async move {
+            client()
+                .get(url)
+                .header("authorization", format!("Bearer {token}"))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let r = me(token.clone()).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["email"], "ola@example.org");
+    assert_eq!(body["token"]["edition"], edition.as_str());
+    assert_eq!(body["token"]["access"], "read");
+    // A wrong token is an error, not anonymity, and says nothing more.
+    let r = me("f".repeat(64)).await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert!(r.json::<serde_json::Value>().await.unwrap()["error"].is_string());
+    assert_eq!(
+        me("garbage".into()).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    let id = home
+        .split("/account/tokens/")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap()
+        .to_owned();
+    let r = post(
+        &server,
+        &mut jar,
+        &format!("/account/tokens/{id}/revoke"),
+        &[("csrf", &csrf)],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(me(token).await.status(), StatusCode::UNAUTHORIZED);
     server.stop().await;
 }
