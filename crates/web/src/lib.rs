@@ -35,8 +35,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct AppState {
     pub app: App,
     pub site: Arc<Site>,
-    /// Cookies are `Secure` when the public URL is https.
-    pub cookies: account::Cookies,
+    /// Cookies (`Secure` when the public URL is https) and the site's origin for forms.
+    pub accounts: account::Settings,
 }
 
 impl AppState {
@@ -45,7 +45,7 @@ impl AppState {
         Self {
             app: app.with_public_url(public_url),
             site: Arc::new(Site::new(public_url)),
-            cookies: account::Cookies::for_url(public_url),
+            accounts: account::Settings::for_url(public_url),
         }
     }
 }
@@ -119,7 +119,7 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         ))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         // A state-changing request from another site is refused before any handler runs.
-        .layer(account::csrf_layer())
+        .layer(account::csrf_layer(&state.accounts))
         .layer(header(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",

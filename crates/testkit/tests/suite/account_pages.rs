@@ -255,6 +255,23 @@ async fn sign_up_confirm_log_in_and_out_over_http(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    // The public URL's origin is trusted even when a proxy rewrote Host.
+    let proxied = client()
+        .post(server.url("/account/login"))
+        .header(COOKIE, jar.header())
+        .header("host", "internal:8080")
+        .header("origin", "http://hallway.test")
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={csrf}&email=nobody"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        proxied.status(),
+        StatusCode::BAD_REQUEST,
+        "refused by the form, not as forged"
+    );
     // A form without its token is refused too.
     let r = post(&server, &mut jar, "/account/logout", &[]).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);

@@ -54,8 +54,18 @@ pub(crate) fn needs_no_release(path: &str) -> bool {
 
 pub(crate) type Csrf = CsrfLayer<fn(ProtectionError) -> Response>;
 
-pub(crate) fn csrf_layer() -> Csrf {
-    CsrfLayer::new().with_rejection_response(refuse_cross_site as fn(ProtectionError) -> Response)
+/// The public URL's origin is trusted as well as the request's own host, so that forms keep
+/// working behind a reverse proxy that rewrites `Host`.
+pub(crate) fn csrf_layer(settings: &Settings) -> Csrf {
+    let layer = CsrfLayer::new();
+    let layer = match layer.clone().add_trusted_origin(&settings.origin) {
+        Ok(trusting) => trusting,
+        Err(e) => {
+            tracing::warn!(origin = %settings.origin, error = ?e, "the public URL is not an origin forms can come from");
+            layer
+        }
+    };
+    layer.with_rejection_response(refuse_cross_site as fn(ProtectionError) -> Response)
 }
 
 fn refuse_cross_site(_: ProtectionError) -> Response {
@@ -65,16 +75,26 @@ fn refuse_cross_site(_: ProtectionError) -> Response {
     .into_response()
 }
 
-/// How cookies are set: `Secure` when the site is reached over https.
-#[derive(Debug, Clone, Copy)]
-pub struct Cookies {
+/// What accounts need to know of the site: cookies are `Secure` when it is reached over
+/// https, and forms may come from its public origin.
+#[derive(Debug, Clone)]
+pub struct Settings {
     secure: bool,
+    origin: String,
 }
 
-impl Cookies {
+impl Settings {
     pub fn for_url(public_url: &str) -> Self {
+        // The origin is the scheme and authority: no path, no trailing slash.
+        let origin = match public_url.split_once("://") {
+            Some((scheme, rest)) => {
+                format!("{scheme}://{}", rest.split('/').next().unwrap_or_default())
+            }
+            None => public_url.to_owned(),
+        };
         Self {
             secure: public_url.starts_with("https://"),
+            origin,
         }
     }
 
@@ -224,7 +244,7 @@ impl FormToken {
     }
 
     /// The page, setting the cookie when the token is new.
-    fn with(&self, cookies: &Cookies, response: impl IntoResponse) -> Response {
+    fn with(&self, cookies: &Settings, response: impl IntoResponse) -> Response {
         let mut response = response.into_response();
         if self.new {
             response
@@ -280,13 +300,17 @@ mod tests {
     #[test]
     fn session_cookies_are_httponly_lax_and_secure_behind_tls() {
         let secret = Secret::from_client(&"a".repeat(64));
-        let tls = Cookies::for_url("https://hallway.example.org").session(&secret);
+        let tls = Settings::for_url("https://hallway.example.org/").session(&secret);
         let tls = tls.to_str().unwrap();
         assert!(
             tls.contains("HttpOnly") && tls.contains("SameSite=Lax") && tls.ends_with("; Secure")
         );
-        let plain = Cookies::for_url("http://127.0.0.1:8080").session(&secret);
+        let plain = Settings::for_url("http://127.0.0.1:8080").session(&secret);
         assert!(!plain.to_str().unwrap().contains("Secure"));
+        assert_eq!(
+            Settings::for_url("https://hallway.example.org/kubecon").origin,
+            "https://hallway.example.org"
+        );
     }
 
     #[test]

@@ -172,7 +172,7 @@ pub async fn signup_form(
         email: String::new(),
         error: String::new(),
     };
-    Ok(token.with(&state.cookies, html(&page, StatusCode::OK)?))
+    Ok(token.with(&state.accounts, html(&page, StatusCode::OK)?))
 }
 
 pub async fn signup(
@@ -223,7 +223,7 @@ pub async fn verify_form(
         csrf: token.value.clone(),
         token: link.to_owned(),
     };
-    Ok(token.with(&state.cookies, html(&page, StatusCode::OK)?))
+    Ok(token.with(&state.accounts, html(&page, StatusCode::OK)?))
 }
 
 pub async fn verify(
@@ -264,7 +264,7 @@ pub async fn login_form(
         email: String::new(),
         error: String::new(),
     };
-    Ok(token.with(&state.cookies, html(&page, StatusCode::OK)?))
+    Ok(token.with(&state.accounts, html(&page, StatusCode::OK)?))
 }
 
 pub async fn login(
@@ -280,7 +280,7 @@ pub async fn login(
             let mut response = see_other("/account/");
             response
                 .headers_mut()
-                .append(SET_COOKIE, state.cookies.session(&login.session));
+                .append(SET_COOKIE, state.accounts.session(&login.session));
             Ok(response)
         }
         Err(e) => {
@@ -309,7 +309,7 @@ pub async fn logout(
     let mut response = see_other("/");
     response
         .headers_mut()
-        .append(SET_COOKIE, state.cookies.end_session());
+        .append(SET_COOKIE, state.accounts.end_session());
     Ok(response)
 }
 
@@ -340,7 +340,7 @@ pub async fn reset_form(
             StatusCode::OK,
         )?,
     };
-    Ok(token.with(&state.cookies, page))
+    Ok(token.with(&state.accounts, page))
 }
 
 pub async fn reset_request(
@@ -438,7 +438,7 @@ async fn home_page(
         new_token,
         error,
     };
-    Ok(token.with(&state.cookies, html(&page, status)?))
+    Ok(token.with(&state.accounts, html(&page, status)?))
 }
 
 pub async fn home(
