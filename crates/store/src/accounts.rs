@@ -500,7 +500,9 @@ impl AccountStore for Store {
         on_pool!(self, |pool| {
             let id: Option<i64> = sqlx::query_scalar(
                 "INSERT INTO api_tokens (hash, user_id, edition_id, event, access, label, created_at)
-                 SELECT $1, $2, e.id, $3, $4, $5, $6 FROM editions e WHERE e.slug = $7
+                 SELECT $1, $2, e.id, $3, $4, $5, $6 FROM editions e
+                 WHERE e.slug = $7
+                   AND ($3 = '' OR EXISTS (SELECT 1 FROM events v WHERE v.edition_id = e.id AND v.slug = $3))
                  RETURNING id",
             )
             .bind(hash)
@@ -512,7 +514,12 @@ impl AccountStore for Store {
             .bind(edition.as_str())
             .fetch_optional(pool)
             .await?;
-            id.ok_or_else(|| StoreError::NotFound(format!("edition {edition}")))
+            id.ok_or_else(|| {
+                StoreError::NotFound(match event {
+                    Some(event) => format!("event {event} of edition {edition}"),
+                    None => format!("edition {edition}"),
+                })
+            })
         })
     }
 

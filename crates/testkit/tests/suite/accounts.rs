@@ -456,6 +456,20 @@ async fn roles_make_permissions_and_tokens_narrow_them(db: TestDb) {
         app.create_api_token(&org, &edition, None, "admin", "x").await,
         Err(AppError::Invalid(m)) if m.contains("read or write")
     ));
+    assert!(matches!(
+        app.create_api_token(&org, &edition, Some("no-such-event"), "read", "x").await,
+        Err(AppError::NotFound(m)) if m.contains("no-such-event")
+    ));
+    let (_, for_event) = app
+        .create_api_token(&org, &edition, Some(&event), "write", "event script")
+        .await
+        .unwrap();
+    let event_token = app.token_viewer(&for_event).await.unwrap();
+    // A token for one event does not organize the whole edition.
+    assert!(matches!(
+        app.orga_ctx(&event_token, &edition).await,
+        Err(AppError::Forbidden(m)) if m.contains("only")
+    ));
     app.revoke_api_token(&org, info.id).await.unwrap();
     assert!(matches!(
         app.token_viewer(&secret).await,

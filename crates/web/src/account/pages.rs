@@ -491,17 +491,9 @@ pub async fn create_token(
             .await
         }
         Err(e) => {
-            let status = match &e {
-                AppError::NotFound(_) => StatusCode::NOT_FOUND,
-                _ => StatusCode::OK,
-            };
-            let (status, error) = match refusal(e) {
-                Ok(r) => r,
-                Err(WebError::NotFound) if status == StatusCode::NOT_FOUND => (
-                    status,
-                    format!("There is no edition {:?}.", form.get("edition")),
-                ),
-                Err(fault) => return Err(fault),
+            let (status, error) = match e {
+                AppError::NotFound(what) => (StatusCode::NOT_FOUND, format!("There is no {what}.")),
+                other => refusal(other)?,
             };
             home_page(&state, &visitor, &token, String::new(), error, status).await
         }
