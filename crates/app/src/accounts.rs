@@ -567,6 +567,39 @@ impl App {
     }
 }
 
+/// A role from its name (`organizer`, `co-chair`, `reviewer`, `speaker`, `attendee`) and, for
+/// co-chairs and reviewers, their tracks (none: all tracks).
+pub fn role(kind: &str, tracks: &[String]) -> Result<Role> {
+    let tracks = if tracks.is_empty() {
+        Tracks::All
+    } else {
+        Tracks::Only(
+            tracks
+                .iter()
+                .map(|t| parse_slug(t).map_err(|e| invalid(format!("track {t:?}: {e}"))))
+                .collect::<Result<_>>()?,
+        )
+    };
+    let role = match kind {
+        "co-chair" => Role::CoChair(tracks),
+        "reviewer" => Role::Reviewer(tracks),
+        other => {
+            let role = Role::from_stored(other, "").map_err(|_| {
+                invalid(format!(
+                    "role {other:?}: use organizer, co-chair, reviewer, speaker or attendee"
+                ))
+            })?;
+            if tracks != Tracks::All {
+                return Err(invalid(format!(
+                    "tracks are for co-chairs and reviewers, not for the {other} role"
+                )));
+            }
+            role
+        }
+    };
+    Ok(role)
+}
+
 fn viewer(user: User, token: Option<TokenScope>) -> Viewer {
     Viewer {
         user: user.id,
@@ -629,6 +662,26 @@ mod tests {
             Argon2::default().verify_password(b"x", DUMMY_HASH),
             Err(argon2::password_hash::Error::PasswordInvalid)
         ));
+    }
+
+    #[test]
+    fn roles_are_named_with_tracks_only_where_they_mean_something() {
+        assert_eq!(role("co-chair", &[]).unwrap(), Role::CoChair(Tracks::All));
+        let ai = vec!["ai".to_owned()];
+        assert!(
+            matches!(role("reviewer", &ai).unwrap(), Role::Reviewer(Tracks::Only(t)) if t.len() == 1)
+        );
+        assert_eq!(role("organizer", &[]).unwrap(), Role::Organizer);
+        assert!(
+            matches!(role("attendee", &ai), Err(AppError::Invalid(m)) if m.contains("tracks are for"))
+        );
+        assert!(
+            matches!(role("admin", &[]), Err(AppError::Invalid(m)) if m.contains("use organizer"))
+        );
+        let bad = vec!["Not A Slug!".to_owned()];
+        assert!(
+            matches!(role("reviewer", &bad), Err(AppError::Invalid(m)) if m.contains("Not A Slug!"))
+        );
     }
 
     #[test]

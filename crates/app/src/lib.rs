@@ -14,7 +14,7 @@ pub mod timetable;
 
 pub use accounts::{
     ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
-    SESSION_SECONDS, Secret,
+    SESSION_SECONDS, Secret, role,
 };
 pub use crowd::CrowdOutcome;
 pub use error::AppError;

@@ -164,6 +164,22 @@ enum UserCommand {
         organizer: bool,
         email: String,
     },
+    /// Give the account of EMAIL a role in an edition, or in one event of it.
+    Grant {
+        email: String,
+        /// organizer, co-chair, reviewer, speaker or attendee.
+        #[arg(long)]
+        role: String,
+        /// The edition's slug; may be left out when there is only one edition.
+        #[arg(long)]
+        edition: Option<String>,
+        /// One event of the edition (a co-located event); without it, the whole edition.
+        #[arg(long)]
+        event: Option<String>,
+        /// For co-chairs and reviewers: their tracks, by slug (without it: all tracks).
+        #[arg(long, value_delimiter = ',')]
+        tracks: Vec<String>,
+    },
 }
 
 fn spinner(message: &str) -> ProgressBar {
@@ -391,6 +407,28 @@ async fn run(cli: Cli) -> Result<()> {
                 "{} is a site organizer. Set the password within an hour: {link}",
                 email.trim()
             );
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Grant {
+                    email,
+                    role,
+                    edition,
+                    event,
+                    tracks,
+                },
+        } => {
+            let (app, orga) = App::open_as_operator(&config.database).await?;
+            let edition = only_edition(&app, edition).await?;
+            let granted = hallway_app::role(&role, &tracks)?;
+            app.grant_role(&orga, &edition, event.as_deref(), &email, granted)
+                .await?;
+            let place = match &event {
+                Some(event) => format!("{edition}/{event}"),
+                None => edition,
+            };
+            println!("{} is a {role} of {place}", email.trim());
             Ok(())
         }
         Command::Demo {

@@ -727,3 +727,59 @@ async fn user_add_makes_the_first_organizer_who_sets_a_password_by_the_link() {
         app.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_grant_gives_roles_per_edition_and_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::sqlite();
+    let run = |args: &[&str]| {
+        let mut a = vec!["--database", db.url.as_str()];
+        a.extend_from_slice(args);
+        hallway(dir.path(), &a)
+    };
+    succeeds_saying(&run(&["import", &kubecon_file("03-22")]), "kccnceu2026");
+    let (app, orga) = App::open_as_operator(&db.url).await.unwrap();
+    app.sign_up("rev@example.org", "a reviewer's password")
+        .await
+        .unwrap();
+    let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+    let event = wip.events[0].slug.to_string();
+    let track = wip.tracks[0].slug.to_string();
+
+    fails_saying(
+        &run(&["user", "grant", "rev@example.org", "--role", "admin"]),
+        "use organizer, co-chair, reviewer, speaker or attendee",
+    );
+    fails_saying(
+        &run(&[
+            "user",
+            "grant",
+            "rev@example.org",
+            "--role",
+            "speaker",
+            "--tracks",
+            &track,
+        ]),
+        "tracks are for co-chairs and reviewers",
+    );
+    fails_saying(
+        &run(&["user", "grant", "nobody@example.org", "--role", "attendee"]),
+        "an account for nobody@example.org not found",
+    );
+    let out = run(&[
+        "user",
+        "grant",
+        "rev@example.org",
+        "--role",
+        "reviewer",
+        "--event",
+        &event,
+        "--tracks",
+        &track,
+    ]);
+    succeeds_saying(
+        &out,
+        &format!("rev@example.org is a reviewer of kccnceu2026/{event}"),
+    );
+    app.close().await;
+}
