@@ -202,6 +202,11 @@ impl App {
                 retry_after: FAILURE_WINDOW_SECONDS as u64,
             });
         }
+        // The attempt counts before the slow check, so that a burst of parallel guesses
+        // cannot all pass the limit while the first ones are still being verified.
+        let mut subjects = vec![account_key.as_str()];
+        subjects.extend(address_key.as_deref());
+        let attempt = self.store.record_login_failure(&subjects, now).await?;
         let user = match self.store.user_by_email(&email).await {
             Ok(u) => Some(u),
             Err(StoreError::NotFound(_)) => None,
@@ -212,11 +217,10 @@ impl App {
             .map_or(DUMMY_HASH.to_owned(), |u| u.password_hash.clone());
         let matches = password_matches(password.to_owned(), hash).await?;
         let Some(user) = user.filter(|_| matches) else {
-            let mut subjects = vec![account_key.as_str()];
-            subjects.extend(address_key.as_deref());
-            self.store.record_login_failure(&subjects, now).await?;
             return Err(AppError::BadCredentials(BAD_LOGIN.into()));
         };
+        // The right password: this attempt was no failure.
+        self.store.forget_login_attempts(&attempt).await?;
         if !user.verified {
             // Only someone with the password learns this; a fresh link goes out.
             self.send_verify_link(user.id, &user.email, now).await?;

@@ -94,7 +94,9 @@ pub trait AccountStore {
 
     /// Failed logins for `subject` (an account or an address) since `since`.
     async fn login_failures(&self, subject: &str, since: i64) -> Result<u64>;
-    async fn record_login_failure(&self, subjects: &[&str], now: i64) -> Result<()>;
+    /// Counts an attempt against each subject; returns the rows, to forget if it succeeds.
+    async fn record_login_failure(&self, subjects: &[&str], now: i64) -> Result<Vec<i64>>;
+    async fn forget_login_attempts(&self, ids: &[i64]) -> Result<()>;
     /// Forgets failures for `subject`, and everyone's older than `before`.
     async fn clear_login_failures(&self, subject: &str, before: i64) -> Result<()>;
 
@@ -397,17 +399,39 @@ impl AccountStore for Store {
         })
     }
 
-    async fn record_login_failure(&self, subjects: &[&str], now: i64) -> Result<()> {
+    async fn record_login_failure(&self, subjects: &[&str], now: i64) -> Result<Vec<i64>> {
         on_pool!(self, |pool| {
             let mut tx = pool.begin_write().await?;
+            let mut ids = Vec::with_capacity(subjects.len());
             for s in subjects {
-                sqlx::query("INSERT INTO login_failures (subject, at) VALUES ($1, $2)")
-                    .bind(*s)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO login_failures (subject, at) VALUES ($1, $2) RETURNING id",
+                )
+                .bind(*s)
+                .bind(now)
+                .fetch_one(&mut *tx)
+                .await?;
+                ids.push(id);
             }
             tx.commit().await?;
+            Ok(ids)
+        })
+    }
+
+    async fn forget_login_attempts(&self, ids: &[i64]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let sql = format!(
+            "DELETE FROM login_failures WHERE id IN ({})",
+            crate::placeholders(1, ids.len())
+        );
+        on_pool!(self, |pool| {
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for id in ids {
+                q = q.bind(*id);
+            }
+            q.execute(pool).await?;
             Ok(())
         })
     }
