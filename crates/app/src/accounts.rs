@@ -193,20 +193,17 @@ impl App {
         let since = now - FAILURE_WINDOW_SECONDS;
         let account_key = format!("account:{email}");
         let address_key = from.map(|ip| format!("address:{}", address_bucket(ip)));
-        let mut limited = self.store.login_failures(&account_key, since).await? >= ACCOUNT_FAILURES;
+        // The attempt counts before the slow check, so that a burst of parallel guesses
+        // cannot pass the limit while the first ones are still hashing.
+        let mut limits = vec![(account_key.as_str(), ACCOUNT_FAILURES)];
         if let Some(key) = &address_key {
-            limited |= self.store.login_failures(key, since).await? >= ADDRESS_FAILURES;
+            limits.push((key.as_str(), ADDRESS_FAILURES));
         }
-        if limited {
+        let Some(attempt) = self.store.count_login_attempt(&limits, since, now).await? else {
             return Err(AppError::RateLimited {
                 retry_after: FAILURE_WINDOW_SECONDS as u64,
             });
-        }
-        // The attempt counts before the slow check, so that a burst of parallel guesses
-        // cannot all pass the limit while the first ones are still being verified.
-        let mut subjects = vec![account_key.as_str()];
-        subjects.extend(address_key.as_deref());
-        let attempt = self.store.record_login_failure(&subjects, now).await?;
+        };
         let user = match self.store.user_by_email(&email).await {
             Ok(u) => Some(u),
             Err(StoreError::NotFound(_)) => None,

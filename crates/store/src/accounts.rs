@@ -92,10 +92,16 @@ pub trait AccountStore {
     /// Ends every session of an account; returns how many there were.
     async fn delete_sessions_of(&self, user: UserId) -> Result<u64>;
 
-    /// Failed logins for `subject` (an account or an address) since `since`.
-    async fn login_failures(&self, subject: &str, since: i64) -> Result<u64>;
-    /// Counts an attempt against each subject; returns the rows, to forget if it succeeds.
-    async fn record_login_failure(&self, subjects: &[&str], now: i64) -> Result<Vec<i64>>;
+    /// Counts a login attempt against each subject (an account, an address) unless one of
+    /// them has reached its limit of attempts since `since`: `None` then, and nothing is
+    /// counted. One transaction per attempt, queued per subject, so no burst of parallel
+    /// attempts passes a limit. Returns the rows, to forget when the attempt succeeds.
+    async fn count_login_attempt(
+        &self,
+        limits: &[(&str, u64)],
+        since: i64,
+        now: i64,
+    ) -> Result<Option<Vec<i64>>>;
     async fn forget_login_attempts(&self, ids: &[i64]) -> Result<()>;
     /// Forgets failures for `subject`, and everyone's older than `before`.
     async fn clear_login_failures(&self, subject: &str, before: i64) -> Result<()>;
@@ -386,35 +392,51 @@ impl AccountStore for Store {
         })
     }
 
-    async fn login_failures(&self, subject: &str, since: i64) -> Result<u64> {
+    async fn count_login_attempt(
+        &self,
+        limits: &[(&str, u64)],
+        since: i64,
+        now: i64,
+    ) -> Result<Option<Vec<i64>>> {
+        let mut limits = limits.to_vec();
+        // One lock order for all, so two attempts never wait on each other in a circle.
+        limits.sort_unstable();
         on_pool!(self, |pool| {
-            let n: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at >= $2",
-            )
-            .bind(subject)
-            .bind(since)
-            .fetch_one(pool)
-            .await?;
-            Ok(n.max(0) as u64)
-        })
-    }
-
-    async fn record_login_failure(&self, subjects: &[&str], now: i64) -> Result<Vec<i64>> {
-        on_pool!(self, |pool| {
+            // SQLite: BEGIN IMMEDIATE already queues every writer.
             let mut tx = pool.begin_write().await?;
-            let mut ids = Vec::with_capacity(subjects.len());
-            for s in subjects {
+            if matches!(self, Store::Postgres(_)) {
+                for (subject, _) in &limits {
+                    sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1))")
+                        .bind(*subject)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            for (subject, limit) in &limits {
+                let n: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM login_failures WHERE subject = $1 AND at >= $2",
+                )
+                .bind(*subject)
+                .bind(since)
+                .fetch_one(&mut *tx)
+                .await?;
+                if n.max(0) as u64 >= *limit {
+                    return Ok(None);
+                }
+            }
+            let mut ids = Vec::with_capacity(limits.len());
+            for (subject, _) in &limits {
                 let id: i64 = sqlx::query_scalar(
                     "INSERT INTO login_failures (subject, at) VALUES ($1, $2) RETURNING id",
                 )
-                .bind(*s)
+                .bind(*subject)
                 .bind(now)
                 .fetch_one(&mut *tx)
                 .await?;
                 ids.push(id);
             }
             tx.commit().await?;
-            Ok(ids)
+            Ok(Some(ids))
         })
     }
 

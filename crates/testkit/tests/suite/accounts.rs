@@ -12,6 +12,7 @@ on_both_backends!(
     a_reset_link_works_once_even_when_two_race,
     unknown_and_used_links_are_refused_alike,
     logins_are_limited_per_account_and_per_address,
+    a_burst_of_parallel_guesses_does_not_pass_the_limit,
     roles_make_permissions_and_tokens_narrow_them,
     the_outbox_queues_a_key_once_and_replicas_claim_each_message_once,
     a_message_interrupted_while_sending_is_never_sent_again,
@@ -546,5 +547,32 @@ async fn a_message_interrupted_while_sending_is_never_sent_again(db: TestDb) {
         status.last_error.contains("never sent twice"),
         "{}",
         status.last_error
+    );
+}
+
+async fn a_burst_of_parallel_guesses_does_not_pass_the_limit(db: TestDb) {
+    let app = db.app().await;
+    let store = db.store().await;
+    signed_up(&app, &store, "ivy@example.org", "ivy's password").await;
+    let guesses: Vec<_> = (0..16)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                app.log_in("ivy@example.org", &format!("guess number {i}"), None)
+                    .await
+            })
+        })
+        .collect();
+    let (mut checked, mut limited) = (0, 0);
+    for g in guesses {
+        match g.await.unwrap() {
+            Err(AppError::BadCredentials(_)) => checked += 1,
+            Err(AppError::RateLimited { .. }) => limited += 1,
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        (checked, limited),
+        (ACCOUNT_FAILURES, 16 - ACCOUNT_FAILURES)
     );
 }
