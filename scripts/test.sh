@@ -57,6 +57,15 @@ if ! "$checker_venv/bin/python" -c 'import pandas, openpyxl, pytz' 2>/dev/null \
   cp tests/cosplib/requirements.txt "$checker_venv/requirements.txt"
 fi
 
+# aiosmtpd for the mail tests: a real SMTP server process, pinned in its own virtual environment.
+smtp_venv=tests/smtp/.venv
+if ! "$smtp_venv/bin/python" -c 'import aiosmtpd' 2>/dev/null \
+  || ! cmp -s tests/smtp/requirements.txt "$smtp_venv/requirements.txt"; then
+  python3 -m venv "$smtp_venv"
+  "$smtp_venv/bin/pip" install --quiet --disable-pip-version-check -r tests/smtp/requirements.txt
+  cp tests/smtp/requirements.txt "$smtp_venv/requirements.txt"
+fi
+
 # Debian's Chromium and playwright-core for the browser tests (never a downloaded browser).
 command -v chromium >/dev/null || apt_install chromium
 command -v npm >/dev/null || apt_install nodejs npm

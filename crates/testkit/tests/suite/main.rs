@@ -22,7 +22,10 @@ macro_rules! on_both_backends {
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+mod account_pages;
+mod accounts;
 mod agenda;
+mod authz;
 mod broken_files;
 mod browser;
 mod contract;
@@ -30,5 +33,6 @@ mod events;
 mod http;
 mod http_limits;
 mod import;
+mod mail;
 mod scheduling;
 mod search;
