@@ -59,6 +59,15 @@ if ! "$checker_venv/bin/python" -c 'import pandas, openpyxl, pytz' 2>/dev/null \
   cp tests/cosplib/requirements.txt "$checker_venv/requirements.txt"
 fi
 
+# aiosmtpd for the mail tests: a real SMTP server process, pinned in its own virtual environment.
+smtp_venv=tests/smtp/.venv
+if ! "$smtp_venv/bin/python" -c 'import aiosmtpd' 2>/dev/null \
+  || ! cmp -s tests/smtp/requirements.txt "$smtp_venv/requirements.txt"; then
+  python3 -m venv "$smtp_venv"
+  "$smtp_venv/bin/pip" install --quiet --disable-pip-version-check -r tests/smtp/requirements.txt
+  cp tests/smtp/requirements.txt "$smtp_venv/requirements.txt"
+fi
+
 # Debian's Chromium with playwright-core and axe-core for the browser and accessibility tests
 # (never a downloaded browser); the W3C Nu HTML Checker (npm vnu-jar) run with Debian's Java.
 # Install scripts stay off: vnu-jar's would download a Java runtime of its own.

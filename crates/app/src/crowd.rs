@@ -15,11 +15,12 @@ impl App {
     /// Adds a synthetic crowd of `shape.attendees` attendees with skewed interest to an edition.
     pub async fn add_synthetic_crowd(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         edition: &str,
         shape: &CrowdShape,
     ) -> Result<CrowdOutcome> {
         let slug = crate::parse_slug(edition)?;
+        orga.writes(&slug)?;
         let schedule = self.store.work_in_progress(&slug).await?;
         let track_index: HashMap<_, _> = schedule
             .tracks

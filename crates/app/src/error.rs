@@ -14,6 +14,21 @@ pub enum AppError {
     },
     #[error("conflict: {0}")]
     Conflict(String),
+    /// Nobody is signed in, or the session or token is unknown, ended or expired.
+    #[error("sign in first")]
+    Unauthenticated,
+    /// Signed in, but this is not theirs to do.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A login refused; the message says nothing of whether the account exists.
+    #[error("{0}")]
+    BadCredentials(String),
+    /// Too many failed logins for the account or from the address.
+    #[error("too many failed logins: try again in {} minutes", retry_after.div_ceil(60))]
+    RateLimited { retry_after: u64 },
+    /// A fault of ours (the OS, a template): logged, never shown.
+    #[error("{0}")]
+    Internal(String),
     /// An update that would cancel most of a schedule: refused until asked for.
     #[error(
         "{file}: this import would cancel {removed} of the {of} sessions of {edition} (and add {added}); nothing was changed. Check the file, or import it again allowing removals (--allow-removals)"

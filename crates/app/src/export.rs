@@ -38,13 +38,14 @@ impl App {
     /// Writes the edition's work in progress in `format`: organizers only, never cached.
     pub async fn export_work_in_progress(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         edition: &str,
         format: ExportFormat,
         feed: &Feed,
         base_url: &str,
     ) -> Result<String> {
         let slug = crate::parse_slug(edition)?;
+        orga.covers(&slug)?;
         let schedule = self.store.work_in_progress(&slug).await?;
         let export = Export::new(
             &schedule,

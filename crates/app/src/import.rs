@@ -110,7 +110,7 @@ impl App {
     /// `import_schedule`, saying whether the update may cancel most of the schedule.
     pub async fn import_schedule_with(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         file: &str,
         bytes: &[u8],
         format: Option<Format>,
@@ -136,13 +136,17 @@ impl App {
                 .map(|e| (e.slug, e.time_zone)),
         );
         let mut imported = hallway_formats::read(format, bytes, &opts).map_err(bad)?;
+        orga.writes(&imported.schedule.edition.slug)?;
         let previous = match self
             .store
             .work_in_progress(&imported.schedule.edition.slug)
             .await
         {
             Ok(s) => Some(s),
-            Err(StoreError::NotFound(_)) => None,
+            Err(StoreError::NotFound(_)) => {
+                orga.may_create_editions()?;
+                None
+            }
             Err(e) => return Err(e.into()),
         };
         let changes = match &previous {
@@ -188,8 +192,9 @@ impl App {
     }
 
     /// The edition's work-in-progress schedule (organizers only; never cached).
-    pub async fn work_in_progress(&self, _orga: &OrgaCtx, edition: &str) -> Result<Schedule> {
+    pub async fn work_in_progress(&self, orga: &OrgaCtx, edition: &str) -> Result<Schedule> {
         let slug = crate::parse_slug(edition)?;
+        orga.covers(&slug)?;
         Ok(self.store.work_in_progress(&slug).await?)
     }
 }

@@ -1,31 +1,39 @@
 //! Use cases. The CLI, the HTML pages and the JSON API all call these functions, so rules and
 //! permissions live here once.
 
+mod accounts;
 mod crowd;
 mod error;
 mod export;
 mod import;
+mod mail;
 mod permissions;
 mod release;
 mod scheduling;
 pub mod timetable;
 
+pub use accounts::{
+    ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
+    SESSION_SECONDS, Secret, role,
+};
 pub use crowd::CrowdOutcome;
 pub use error::AppError;
 pub use hallway_scheduler as scheduler;
 pub use import::{
     ImportOutcome, MAX_IMPORT_BYTES, Removals, ScheduleCounts, check_import_size, read_bounded,
 };
-pub use permissions::OrgaCtx;
+pub use mail::{MailWorker, Sent, SmtpSettings};
+pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
 pub use release::Force;
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
 
 pub use hallway_domain as domain;
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
-pub use hallway_store::{Backend, Store};
+pub use hallway_store::{Backend, MailState, MailStatus, Store};
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};
+use std::sync::Arc;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -33,11 +41,38 @@ pub type Result<T, E = AppError> = std::result::Result<T, E>;
 #[derive(Clone, Debug)]
 pub struct App {
     store: Store,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    templates: mail::Templates,
+    /// Where people reach the site: links in mail point there.
+    public_url: String,
 }
 
 impl App {
     pub fn new(store: Store) -> Self {
-        Self { store }
+        Self {
+            store,
+            inner: Arc::new(Inner {
+                templates: mail::Templates::new(),
+                public_url: "http://localhost:8080".to_owned(),
+            }),
+        }
+    }
+
+    /// Links in mail point at `public_url` (`https://hallway.example.org`).
+    pub fn with_public_url(mut self, public_url: &str) -> Self {
+        self.inner = Arc::new(Inner {
+            templates: mail::Templates::new(),
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        });
+        self
+    }
+
+    pub(crate) fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.inner.public_url)
     }
 
     /// Opens the database at `url` and brings its schema up to date.
@@ -47,8 +82,16 @@ impl App {
         Ok(Self::new(store))
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// Opens the database as its operator: whoever holds the database may organize every
+    /// edition, so the command line gets that permission here, and nowhere else does.
+    pub async fn open_as_operator(url: &str) -> Result<(Self, OrgaCtx)> {
+        let app = Self::open(url).await?;
+        Ok((app, OrgaCtx::site(hallway_domain::Access::Write)))
+    }
+
+    /// Closes the database's connections.
+    pub async fn close(&self) {
+        self.store.close().await;
     }
 
     pub async fn editions(&self) -> Result<Vec<Edition>> {
@@ -73,6 +116,18 @@ impl App {
     pub async fn published_versions(&self) -> Result<Vec<(Slug, u32)>> {
         Ok(self.store.latest_release_numbers().await?)
     }
+}
+
+/// An error and every error under it, one after the other.
+pub(crate) fn cause_chain(e: &dyn std::error::Error) -> String {
+    let mut chain = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    chain
 }
 
 pub(crate) fn parse_slug(s: &str) -> Result<Slug> {

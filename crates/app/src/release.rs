@@ -17,8 +17,9 @@ impl App {
     /// Freezes the edition's work-in-progress schedule into its next release, with the changes
     /// since the release before as its changelog entry. A schedule that no page could show
     /// (see `domain::bounds`) is refused with the reason, never found out by the server.
-    pub async fn release(&self, _orga: &OrgaCtx, edition: &str, force: Force) -> Result<Release> {
+    pub async fn release(&self, orga: &OrgaCtx, edition: &str, force: Force) -> Result<Release> {
         let slug = crate::parse_slug(edition)?;
+        orga.writes(&slug)?;
         let schedule = self.store.work_in_progress(&slug).await?;
         schedule
             .check_bounds()

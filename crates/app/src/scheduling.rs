@@ -134,11 +134,12 @@ impl App {
     /// Starts a solve in the background; the proposal is stored when it ends.
     pub async fn start_solve(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         edition: &str,
         options: SolveOptions,
     ) -> Result<SolveJob> {
         let slug = crate::parse_slug(edition)?;
+        orga.writes(&slug)?;
         let inputs = self
             .scheduling_inputs(&slug, options.keep_close, options.interest.as_deref())
             .await?;
@@ -240,11 +241,12 @@ impl App {
     /// A proposal (the newest by default) beside the work in progress.
     pub async fn compare_proposal(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         edition: &str,
         number: Option<u32>,
     ) -> Result<Comparison> {
         let slug = crate::parse_slug(edition)?;
+        orga.covers(&slug)?;
         let proposal = self.store.proposal(&slug, number).await?;
         let inputs = self
             .scheduling_inputs(&slug, proposal.keep_close, None)
@@ -275,11 +277,12 @@ impl App {
     /// changed.
     pub async fn apply_proposal(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         edition: &str,
         number: Option<u32>,
     ) -> Result<(u32, ChangeSet)> {
         let slug = crate::parse_slug(edition)?;
+        orga.writes(&slug)?;
         let proposal = self.store.proposal(&slug, number).await?;
         let before = self.store.work_in_progress(&slug).await?;
         let mut after = before.clone();
@@ -303,8 +306,9 @@ impl App {
     }
 
     /// The edition's problem as the optimizer sees it, on the attendees' bookmarks.
-    pub async fn timetable_problem(&self, _orga: &OrgaCtx, edition: &str) -> Result<ProblemFile> {
+    pub async fn timetable_problem(&self, orga: &OrgaCtx, edition: &str) -> Result<ProblemFile> {
         let slug = crate::parse_slug(edition)?;
+        orga.covers(&slug)?;
         let inputs = self.scheduling_inputs(&slug, false, None).await?;
         Ok(ProblemFile {
             current: timetable::current_placement(&inputs.schedule, &inputs.mapping),
@@ -317,11 +321,12 @@ impl App {
     /// the optimizer's own evaluator: its figures and the lower bound.
     pub async fn score_timetable(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         edition: &str,
         placement: &[Option<Placement>],
     ) -> Result<(Figures, Figures)> {
         let slug = crate::parse_slug(edition)?;
+        orga.covers(&slug)?;
         let inputs = self.scheduling_inputs(&slug, false, None).await?;
         let p = &inputs.problem;
         if placement.len() != p.sessions.len() {
@@ -351,19 +356,21 @@ impl App {
     /// Pins sessions where they are (or unpins them): solves move everything else.
     pub async fn pin_sessions(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         edition: &str,
         sessions: &[Guid],
         pinned: bool,
     ) -> Result<()> {
         let slug = crate::parse_slug(edition)?;
+        orga.writes(&slug)?;
         Ok(self.store.set_pinned(&slug, sessions, pinned).await?)
     }
 
     /// The sessions a solve places, in the edition's order; the rest (breaks, socials, areas,
     /// all-day blocks) stay where they are.
-    pub async fn movable_sessions(&self, _orga: &OrgaCtx, edition: &str) -> Result<Vec<Guid>> {
+    pub async fn movable_sessions(&self, orga: &OrgaCtx, edition: &str) -> Result<Vec<Guid>> {
         let slug = crate::parse_slug(edition)?;
+        orga.covers(&slug)?;
         Ok(self
             .scheduling_inputs(&slug, false, Some(&[]))
             .await?
@@ -371,20 +378,22 @@ impl App {
             .sessions)
     }
 
-    pub async fn pinned_sessions(&self, _orga: &OrgaCtx, edition: &str) -> Result<Vec<Guid>> {
+    pub async fn pinned_sessions(&self, orga: &OrgaCtx, edition: &str) -> Result<Vec<Guid>> {
         let slug = crate::parse_slug(edition)?;
+        orga.covers(&slug)?;
         Ok(self.store.pinned(&slug).await?)
     }
 
     /// Sets how many people a room seats.
     pub async fn set_room_capacity(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         edition: &str,
         room: &str,
         capacity: Option<u32>,
     ) -> Result<()> {
         let slug = crate::parse_slug(edition)?;
+        orga.writes(&slug)?;
         let room = crate::parse_slug(room)?;
         Ok(self.store.set_capacity(&slug, &room, capacity).await?)
     }
@@ -548,11 +557,12 @@ impl App {
     /// id) or by a title no other session has; an unknown name is an error that says which.
     pub async fn find_sessions(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         edition: &str,
         names: &[String],
     ) -> Result<Vec<Guid>> {
         let slug = crate::parse_slug(edition)?;
+        orga.covers(&slug)?;
         let s = self.store.work_in_progress(&slug).await?;
         let index = SessionNames::new(&s);
         names
@@ -565,12 +575,13 @@ impl App {
     /// source id or exact title), one row per attendee and session.
     pub async fn read_interest(
         &self,
-        _orga: &OrgaCtx,
+        orga: &OrgaCtx,
         edition: &str,
         file: &str,
         bytes: &[u8],
     ) -> Result<Vec<Vec<Guid>>> {
         let slug = crate::parse_slug(edition)?;
+        orga.covers(&slug)?;
         let s = self.store.work_in_progress(&slug).await?;
         parse_interest(&s, file, bytes)
     }

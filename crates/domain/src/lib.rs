@@ -1,5 +1,6 @@
 //! Hallway's conference model: pure types and rules, no I/O.
 
+pub mod account;
 pub mod bounds;
 pub mod changes;
 pub mod collate;
@@ -15,6 +16,7 @@ pub mod seats;
 pub mod similar;
 pub mod submission;
 
+pub use account::{Access, AccountError, Email, Password, Role, Tracks, UserId};
 pub use bounds::OutOfBounds;
 pub use changes::{Change, ChangeCounts, ChangeSet};
 pub use ids::{Guid, Slug, SlugError, Slugs};

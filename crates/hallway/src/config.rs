@@ -14,6 +14,8 @@ struct FileConfig {
     database: Option<String>,
     listen: Option<String>,
     public_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
 }
 
 pub struct Config {
@@ -22,6 +24,8 @@ pub struct Config {
     pub file_database: Option<String>,
     file_listen: Option<String>,
     file_public_url: Option<String>,
+    file_smtp_url: Option<String>,
+    file_mail_from: Option<String>,
 }
 
 impl std::fmt::Debug for Config {
@@ -33,6 +37,14 @@ impl std::fmt::Debug for Config {
             )
             .field("listen", &self.file_listen)
             .field("public_url", &self.file_public_url)
+            .field(
+                "smtp_url",
+                &self
+                    .file_smtp_url
+                    .as_deref()
+                    .map(hallway_app::redact_database_url),
+            )
+            .field("mail_from", &self.file_mail_from)
             .finish()
     }
 }
@@ -56,12 +68,23 @@ impl Config {
             file_database: from_file.database,
             file_listen: from_file.listen,
             file_public_url: from_file.public_url,
+            file_smtp_url: from_file.smtp_url,
+            file_mail_from: from_file.mail_from,
         })
     }
 
     pub fn listen(&self, flag: Option<String>) -> String {
         flag.or_else(|| self.file_listen.clone())
             .unwrap_or_else(|| DEFAULT_LISTEN.to_owned())
+    }
+
+    /// Where mail goes out (none: it waits in the outbox) and whom it is from.
+    pub fn smtp(&self, url: Option<String>, from: Option<String>) -> Option<(String, String)> {
+        let url = url.or_else(|| self.file_smtp_url.clone())?;
+        let from = from
+            .or_else(|| self.file_mail_from.clone())
+            .unwrap_or_else(|| "Hallway <hallway@localhost>".to_owned());
+        Some((url, from))
     }
 
     /// The address people reach the site at, for links in exports and feeds; by default the

@@ -11,8 +11,8 @@ use config::Config;
 use hallway_app::domain::crowd::CrowdShape;
 use hallway_app::domain::{Guid, Slug};
 use hallway_app::{
-    App, AppError, ExportFormat, Feed, Force, Format, ImportOptions, ImportOutcome, OrgaCtx,
-    Removals,
+    App, AppError, ExportFormat, Feed, Force, Format, ImportOptions, ImportOutcome, MailWorker,
+    OrgaCtx, Removals, SmtpSettings,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -57,6 +57,13 @@ enum Command {
         listen: Option<String>,
         #[command(flatten)]
         limits: limits::LimitArgs,
+        /// Where mail goes out: smtp://host:port, smtp://host?tls=required or smtps://host.
+        /// Without it, mail waits in the outbox.
+        #[arg(long, env = "HALLWAY_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// The From address of mail.
+        #[arg(long, env = "HALLWAY_MAIL_FROM")]
+        mail_from: Option<String>,
     },
     /// Start afresh with the real KubeCon EU 2026 schedule and 20,000 synthetic attendees, then serve.
     Demo {
@@ -140,6 +147,39 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Make EMAIL a site organizer (creating the account if needed) and print the link that
+    /// sets its password, which is also mailed.
+    Add {
+        /// Required for now: other people sign up on the site.
+        #[arg(long)]
+        organizer: bool,
+        email: String,
+    },
+    /// Give the account of EMAIL a role in an edition, or in one event of it.
+    Grant {
+        email: String,
+        /// organizer, co-chair, reviewer, speaker or attendee.
+        #[arg(long)]
+        role: String,
+        /// The edition's slug; may be left out when there is only one edition.
+        #[arg(long)]
+        edition: Option<String>,
+        /// One event of the edition (a co-located event); without it, the whole edition.
+        #[arg(long)]
+        event: Option<String>,
+        /// For co-chairs and reviewers: their tracks, by slug (without it: all tracks).
+        #[arg(long, value_delimiter = ',')]
+        tracks: Vec<String>,
+    },
 }
 
 fn spinner(message: &str) -> ProgressBar {
@@ -201,6 +241,7 @@ fn repair_counts(warnings: &[hallway_app::Warning]) -> String {
 
 async fn import(
     app: &App,
+    orga: &OrgaCtx,
     path: &PathBuf,
     format: Option<Format>,
     opts: ImportOptions,
@@ -213,7 +254,7 @@ async fn import(
     let bytes = hallway_app::read_bounded(&name, file)?;
     let bar = spinner(&format!("Importing {name}"));
     let out = app
-        .import_schedule_with(&OrgaCtx::operator(), &name, &bytes, format, &opts, removals)
+        .import_schedule_with(orga, &name, &bytes, format, &opts, removals)
         .await;
     bar.finish_and_clear();
     let out = out?;
@@ -323,11 +364,72 @@ fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> Result<()> {
     let config = Config::load(cli.config.as_deref(), cli.database.clone())?;
     match cli.command {
-        Command::Serve { listen, limits } => {
-            let app = App::open(&config.database).await?;
+        Command::Serve {
+            listen,
+            limits,
+            smtp_url,
+            mail_from,
+        } => {
             let listen = config.listen(listen);
             let public = config.public_url(cli.public_url, &listen)?;
-            serve(app, &listen, public, limits.into(), None).await
+            let app = App::open(&config.database).await?.with_public_url(&public);
+            let (stop_mail, stopped) = tokio::sync::watch::channel(false);
+            let mail = match config.smtp(smtp_url, mail_from) {
+                Some((url, from)) => {
+                    let worker = MailWorker::new(app.clone(), SmtpSettings::new(&url, &from))?;
+                    Some(tokio::spawn(worker.run(Duration::from_secs(5), stopped)))
+                }
+                None => {
+                    tracing::warn!("no SMTP server given (--smtp-url): mail waits in the outbox");
+                    None
+                }
+            };
+            let served = serve(app, &listen, public, limits.into(), None).await;
+            let _ = stop_mail.send(true);
+            if let Some(mail) = mail {
+                let _ = mail.await;
+            }
+            served
+        }
+        Command::User {
+            command: UserCommand::Add { organizer, email },
+        } => {
+            if !organizer {
+                bail!(
+                    "people sign up on the site; `user add --organizer EMAIL` makes a site organizer"
+                );
+            }
+            let public = config.public_url(cli.public_url, &config.listen(None))?;
+            let (app, orga) = App::open_as_operator(&config.database).await?;
+            let app = app.with_public_url(&public);
+            let link = app.add_site_organizer(&orga, &email).await?;
+            println!(
+                "{} is a site organizer. Set the password within an hour: {link}",
+                email.trim()
+            );
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Grant {
+                    email,
+                    role,
+                    edition,
+                    event,
+                    tracks,
+                },
+        } => {
+            let (app, orga) = App::open_as_operator(&config.database).await?;
+            let edition = only_edition(&app, edition).await?;
+            let granted = hallway_app::role(&role, &tracks)?;
+            app.grant_role(&orga, &edition, event.as_deref(), &email, granted)
+                .await?;
+            let place = match &event {
+                Some(event) => format!("{edition}/{event}"),
+                None => edition,
+            };
+            println!("{} is a {role} of {place}", email.trim());
+            Ok(())
         }
         Command::Demo {
             listen,
@@ -343,8 +445,7 @@ async fn run(cli: Cli) -> Result<()> {
                     format!("sqlite://{DEMO_DATABASE}")
                 }
             };
-            let app = App::open(&url).await?;
-            let orga = OrgaCtx::operator();
+            let (app, orga) = App::open_as_operator(&url).await?;
             let bar = spinner("Importing the KubeCon + CloudNativeCon Europe 2026 schedule");
             let out = app
                 .import_schedule(
@@ -426,7 +527,7 @@ async fn run(cli: Cli) -> Result<()> {
             time_zone,
             allow_removals,
         } => {
-            let app = App::open(&config.database).await?;
+            let (app, orga) = App::open_as_operator(&config.database).await?;
             let edition = edition
                 .map(|e| Slug::parse(&e))
                 .transpose()
@@ -441,7 +542,7 @@ async fn run(cli: Cli) -> Result<()> {
             } else {
                 Removals::Guarded
             };
-            import(&app, &file, format, opts, removals)
+            import(&app, &orga, &file, format, opts, removals)
                 .await
                 .map(|_| ())
         }
@@ -457,7 +558,7 @@ async fn run(cli: Cli) -> Result<()> {
             event,
             sessions,
         } => {
-            let app = App::open(&config.database).await?;
+            let (app, orga) = App::open_as_operator(&config.database).await?;
             let edition = only_edition(&app, edition).await?;
             let slug = |s: String| Slug::parse(&s).map_err(anyhow::Error::from);
             let feed = match (track, room, speaker, event) {
@@ -475,7 +576,7 @@ async fn run(cli: Cli) -> Result<()> {
             };
             let base = config.public_url(cli.public_url, &config.listen(None))?;
             let text = if wip {
-                app.export_work_in_progress(&OrgaCtx::operator(), &edition, format, &feed, &base)
+                app.export_work_in_progress(&orga, &edition, format, &feed, &base)
                     .await?
             } else {
                 app.export_release(&edition, release, format, &feed, &base)
@@ -493,14 +594,14 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Schedule { command } => schedule_cmd::run(&config.database, command).await,
         Command::Release { edition, force } => {
-            let app = App::open(&config.database).await?;
+            let (app, orga) = App::open_as_operator(&config.database).await?;
             let edition = only_edition(&app, edition).await?;
             let force = if force {
                 Force::Always
             } else {
                 Force::OnlyIfChanged
             };
-            let release = match app.release(&OrgaCtx::operator(), &edition, force).await {
+            let release = match app.release(&orga, &edition, force).await {
                 Err(AppError::Unchanged(number)) => {
                     println!(
                         "Nothing changed in {edition} since release {number}: no release made (--force makes one anyway)"

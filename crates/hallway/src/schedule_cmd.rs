@@ -155,8 +155,7 @@ fn print_breakdown(b: &cosplib::Breakdown) {
 
 /// Runs a schedule command; `database` is opened only by the commands on an edition.
 pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
-    let orga = OrgaCtx::operator();
-    let app = || App::open(database);
+    let open = || App::open_as_operator(database);
     match command {
         ScheduleCommand::Evaluate { cosplib, solution } => {
             let (name, bytes) = read(&cosplib)?;
@@ -218,7 +217,7 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
             apply,
             ..
         } => {
-            let app = app().await?;
+            let (app, orga) = open().await?;
             let edition = only_edition(&app, edition).await?;
             let interest = match interest {
                 Some(path) => {
@@ -290,7 +289,7 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
             Ok(())
         }
         ScheduleCommand::Compare { edition, proposal } => {
-            let app = app().await?;
+            let (app, orga) = open().await?;
             let edition = only_edition(&app, edition).await?;
             let c = app.compare_proposal(&orga, &edition, proposal).await?;
             println!(
@@ -352,7 +351,7 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
             Ok(())
         }
         ScheduleCommand::Apply { edition, proposal } => {
-            let app = app().await?;
+            let (app, orga) = open().await?;
             let edition = only_edition(&app, edition).await?;
             let (n, changes) = app.apply_proposal(&orga, &edition, proposal).await?;
             let c = changes.counts();
@@ -363,7 +362,7 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
             Ok(())
         }
         ScheduleCommand::Problem { edition, output } => {
-            let app = app().await?;
+            let (app, orga) = open().await?;
             let edition = only_edition(&app, edition).await?;
             let file = app.timetable_problem(&orga, &edition).await?;
             let json = serde_json::to_string(&file)?;
@@ -378,7 +377,7 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
             edition,
             placements,
         } => {
-            let app = app().await?;
+            let (app, orga) = open().await?;
             let edition = only_edition(&app, edition).await?;
             let (name, bytes) = read(&placements)?;
             let placement: Vec<Option<hallway_app::scheduler::model::Placement>> =
@@ -404,17 +403,19 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
             Ok(())
         }
         ScheduleCommand::Pin { edition, sessions } => {
-            pin(&app().await?, edition, &sessions, true).await
+            let (app, orga) = open().await?;
+            pin(&app, &orga, edition, &sessions, true).await
         }
         ScheduleCommand::Unpin { edition, sessions } => {
-            pin(&app().await?, edition, &sessions, false).await
+            let (app, orga) = open().await?;
+            pin(&app, &orga, edition, &sessions, false).await
         }
         ScheduleCommand::Capacity {
             edition,
             room,
             seats,
         } => {
-            let app = app().await?;
+            let (app, orga) = open().await?;
             let edition = only_edition(&app, edition).await?;
             let seats = match seats.as_str() {
                 "none" => None,
@@ -433,12 +434,17 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
     }
 }
 
-async fn pin(app: &App, edition: Option<String>, sessions: &[String], pinned: bool) -> Result<()> {
-    let orga = OrgaCtx::operator();
+async fn pin(
+    app: &App,
+    orga: &OrgaCtx,
+    edition: Option<String>,
+    sessions: &[String],
+    pinned: bool,
+) -> Result<()> {
     let edition = only_edition(app, edition).await?;
-    let guids = app.find_sessions(&orga, &edition, sessions).await?;
-    app.pin_sessions(&orga, &edition, &guids, pinned).await?;
-    let now = app.pinned_sessions(&orga, &edition).await?;
+    let guids = app.find_sessions(orga, &edition, sessions).await?;
+    app.pin_sessions(orga, &edition, &guids, pinned).await?;
+    let now = app.pinned_sessions(orga, &edition).await?;
     println!(
         "{} {} sessions; {} pinned in {edition}",
         if pinned { "Pinned" } else { "Unpinned" },

@@ -1,6 +1,6 @@
 //! The binary as a user runs it.
 
-use hallway_testkit::hallway_app::{App, OrgaCtx};
+use hallway_testkit::hallway_app::App;
 use hallway_testkit::{TestDb, data_dir};
 use std::process::{Command, Output};
 
@@ -118,11 +118,8 @@ async fn an_update_that_removes_most_sessions_asks_first() {
             "{}",
             text(&refused)
         );
-        let app = App::open(url).await.unwrap();
-        let wip = app
-            .work_in_progress(&OrgaCtx::operator(), "kccnceu2026")
-            .await
-            .unwrap();
+        let (app, orga) = App::open_as_operator(url).await.unwrap();
+        let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
         assert_eq!(wip.sessions.len(), 596);
 
         let allowed = hallway(
@@ -181,11 +178,8 @@ async fn bad_files_fail_on_one_line_and_change_nothing() {
         &["--database", &db.url, "import", &kubecon_file("03-03")],
     );
     assert!(ok.status.success(), "{}", text(&ok));
-    let app = App::open(&db.url).await.unwrap();
-    let before = app
-        .work_in_progress(&OrgaCtx::operator(), "kccnceu2026")
-        .await
-        .unwrap();
+    let (app, orga) = App::open_as_operator(&db.url).await.unwrap();
+    let before = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
 
     let full = std::fs::read(kubecon_file("03-22")).unwrap();
     let files: Vec<(&str, Vec<u8>, &str)> = vec![
@@ -252,9 +246,7 @@ async fn bad_files_fail_on_one_line_and_change_nothing() {
     );
     assert!(!missing.status.success() && text(&missing).contains("no-such-file.ics"));
     assert_eq!(
-        app.work_in_progress(&OrgaCtx::operator(), "kccnceu2026")
-            .await
-            .unwrap(),
+        app.work_in_progress(&orga, "kccnceu2026").await.unwrap(),
         before
     );
 }
@@ -270,7 +262,7 @@ async fn demo_starts_fresh_each_time() {
         assert!(t.contains("Added 500 attendees"), "{t}");
         assert!(t.contains("as release 1"), "a fresh database each run: {t}");
     }
-    let app = App::open(&format!(
+    let (app, _) = App::open_as_operator(&format!(
         "sqlite://{}",
         dir.path().join("hallway-demo.db").display()
     ))
@@ -519,13 +511,12 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
     let out = hallway(dir.path(), &["demo", "--no-serve", "--attendees", "1000"]);
     assert!(out.status.success(), "{}", text(&out));
     let db = "sqlite://hallway-demo.db";
-    let app = App::open(&format!(
+    let (app, orga) = App::open_as_operator(&format!(
         "sqlite://{}",
         dir.path().join("hallway-demo.db").display()
     ))
     .await
     .unwrap();
-    let orga = OrgaCtx::operator();
     let movable = app.movable_sessions(&orga, "kccnceu2026").await.unwrap();
     let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
     let uid = wip
@@ -539,7 +530,7 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
         .await
         .unwrap()
         .unwrap();
-    app.store().close().await;
+    app.close().await;
 
     let out = hallway(dir.path(), &["--database", db, "schedule", "pin", &uid]);
     succeeds_saying(&out, "Pinned 1 sessions; 1 pinned in kccnceu2026");
@@ -586,7 +577,7 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
     let out = hallway(dir.path(), &["--database", db, "schedule", "compare"]);
     assert!(text(&out).contains("\n0 sessions move"), "{}", text(&out));
 
-    let app = App::open(&format!(
+    let (app, orga) = App::open_as_operator(&format!(
         "sqlite://{}",
         dir.path().join("hallway-demo.db").display()
     ))
@@ -612,7 +603,7 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
         release.schedule, released.schedule,
         "and not in the release"
     );
-    app.store().close().await;
+    app.close().await;
 
     // A timetable made elsewhere is scored by the same evaluator.
     let out = hallway(
@@ -674,4 +665,121 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
         &["--database", db, "schedule", "capacity", "nowhere", "10"],
     );
     fails_saying(&out, "nowhere");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_add_makes_the_first_organizer_who_sets_a_password_by_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in [TestDb::sqlite(), TestDb::postgres().await] {
+        let args = |extra: &[&'static str]| {
+            let mut a = vec!["--database", db.url.as_str()];
+            a.extend_from_slice(extra);
+            a
+        };
+        fails_saying(
+            &hallway(dir.path(), &args(&["user", "add", "ada@example.org"])),
+            "--organizer",
+        );
+        fails_saying(
+            &hallway(dir.path(), &args(&["user", "add", "--organizer", "ada"])),
+            "e-mail address: has no @",
+        );
+        let out = hallway(
+            dir.path(),
+            &args(&[
+                "--public-url",
+                "https://hallway.example.org",
+                "user",
+                "add",
+                "--organizer",
+                "Ada@Example.org",
+            ]),
+        );
+        let said = succeeds_saying(&out, "Ada@Example.org is a site organizer");
+        let at = said
+            .find("https://hallway.example.org/account/reset?token=")
+            .expect("the link");
+        let token: String = said[at..]
+            .split('=')
+            .nth(1)
+            .unwrap()
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
+
+        // The link sets the password; the organizer may then organize any edition.
+        let (app, _) = App::open_as_operator(&db.url).await.unwrap();
+        app.reset_password(&token, "a long organizer password")
+            .await
+            .unwrap();
+        let login = app
+            .log_in("ada@example.org", "a long organizer password", None)
+            .await
+            .unwrap();
+        assert!(login.viewer.is_site_organizer());
+        app.orga_ctx(&login.viewer, "any-edition").await.unwrap();
+        // Running it again keeps the one account and sends a new link.
+        let again = hallway(
+            dir.path(),
+            &args(&["user", "add", "--organizer", "ada@example.org"]),
+        );
+        succeeds_saying(&again, "is a site organizer");
+        app.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn user_grant_gives_roles_per_edition_and_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::sqlite();
+    let run = |args: &[&str]| {
+        let mut a = vec!["--database", db.url.as_str()];
+        a.extend_from_slice(args);
+        hallway(dir.path(), &a)
+    };
+    succeeds_saying(&run(&["import", &kubecon_file("03-22")]), "kccnceu2026");
+    let (app, orga) = App::open_as_operator(&db.url).await.unwrap();
+    app.sign_up("rev@example.org", "a reviewer's password")
+        .await
+        .unwrap();
+    let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+    let event = wip.events[0].slug.to_string();
+    let track = wip.tracks[0].slug.to_string();
+
+    fails_saying(
+        &run(&["user", "grant", "rev@example.org", "--role", "admin"]),
+        "use organizer, co-chair, reviewer, speaker or attendee",
+    );
+    fails_saying(
+        &run(&[
+            "user",
+            "grant",
+            "rev@example.org",
+            "--role",
+            "speaker",
+            "--tracks",
+            &track,
+        ]),
+        "tracks are for co-chairs and reviewers",
+    );
+    fails_saying(
+        &run(&["user", "grant", "nobody@example.org", "--role", "attendee"]),
+        "an account for nobody@example.org not found",
+    );
+    let out = run(&[
+        "user",
+        "grant",
+        "rev@example.org",
+        "--role",
+        "reviewer",
+        "--event",
+        &event,
+        "--tracks",
+        &track,
+    ]);
+    succeeds_saying(
+        &out,
+        &format!("rev@example.org is a reviewer of kccnceu2026/{event}"),
+    );
+    app.close().await;
 }

@@ -6,10 +6,12 @@
 // The traits are implemented by the concrete `Store` only, so callers see its futures' `Send`.
 #![allow(async_fn_in_trait)]
 
+mod accounts;
 mod attendees;
 mod editions;
 mod error;
 mod migrate;
+mod outbox;
 mod releases;
 mod schedule;
 mod scheduling;
@@ -24,8 +26,10 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use accounts::{AccountStore, ApiToken, LinkPurpose, Membership, User};
 pub use attendees::{AttendeeStore, NewAttendee};
 pub use editions::EditionStore;
+pub use outbox::{Mail, MailState, MailStatus, NewMail, OutboxStore};
 pub use releases::ReleaseStore;
 pub use schedule::ScheduleStore;
 pub use scheduling::SchedulingStore;
@@ -165,14 +169,50 @@ pub(crate) fn placeholders(from: usize, n: usize) -> String {
 }
 
 impl Store {
-    /// Runs one statement outside a transaction (CREATE / DROP DATABASE in test set-up).
-    pub async fn execute_admin(&self, sql: &str) -> Result<()> {
-        on_pool!(self, |pool| {
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
-                .execute(pool)
-                .await?;
-            Ok(())
-        })
+    /// Creates a PostgreSQL database named `name` (letters, digits and `_` only): how the
+    /// test suite gives each test its own.
+    pub async fn create_database(&self, name: &str) -> Result<()> {
+        self.database_statement("CREATE DATABASE", name).await
+    }
+
+    /// Drops a PostgreSQL database made by `create_database`, closing its connections.
+    pub async fn drop_database(&self, name: &str) -> Result<()> {
+        self.database_statement("DROP DATABASE IF EXISTS", name)
+            .await
+    }
+
+    async fn database_statement(&self, statement: &str, name: &str) -> Result<()> {
+        let name = database_name(name)?;
+        let Store::Postgres(pool) = self else {
+            return Err(StoreError::invalid(
+                "databases are created and dropped on PostgreSQL only",
+            ));
+        };
+        let force = if statement.starts_with("DROP") {
+            " WITH (FORCE)"
+        } else {
+            ""
+        };
+        // Utility statements take no parameters; the name is checked above.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("{statement} {name}{force}")))
+            .execute(pool)
+            .await?;
+        Ok(())
+    }
+}
+
+fn database_name(name: &str) -> Result<&str> {
+    let ok = !name.is_empty()
+        && name.len() <= 63
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(name)
+    } else {
+        Err(StoreError::invalid(format!(
+            "database name {name:?}: use lower-case letters, digits and _"
+        )))
     }
 }
 

@@ -7,6 +7,7 @@ const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../migrations/sqlite/0001_schedule.sql")),
     (2, include_str!("../migrations/sqlite/0002_interchange.sql")),
     (3, include_str!("../migrations/sqlite/0003_scheduling.sql")),
+    (4, include_str!("../migrations/sqlite/0004_accounts.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -18,6 +19,7 @@ const POSTGRES: &[(i64, &str)] = &[
         3,
         include_str!("../migrations/postgres/0003_scheduling.sql"),
     ),
+    (4, include_str!("../migrations/postgres/0004_accounts.sql")),
 ];
 
 /// Applies what is missing and returns the versions applied now.

@@ -4,12 +4,13 @@
 //! PostgreSQL tests connect to `HALLWAY_TEST_POSTGRES_URL` (default
 //! `postgres://postgres:postgres@127.0.0.1:5432/postgres`) and fail, never skip, when it cannot be reached.
 
-use hallway_app::App;
+use hallway_app::{App, OrgaCtx};
 use hallway_web::{AppState, Limits, router, serve_router};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub mod broken;
+pub mod smtp;
 
 pub use hallway_app;
 pub use hallway_domain as domain;
@@ -78,6 +79,16 @@ pub struct TestDb {
 }
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
+static OPERATOR: std::sync::OnceLock<OrgaCtx> = std::sync::OnceLock::new();
+
+/// The operator's permission (every edition), as the command line holds it. Tests get it from
+/// opening a test database (`TestDb::app`) first, as the binary gets it from opening its own.
+pub fn operator() -> OrgaCtx {
+    OPERATOR
+        .get()
+        .cloned()
+        .expect("open a test database with TestDb::app before asking for the operator")
+}
 
 impl TestDb {
     pub fn sqlite() -> Self {
@@ -104,7 +115,7 @@ impl TestDb {
                 panic!("PostgreSQL is needed for this test and is not reachable at {admin}: {e}")
             });
         store
-            .execute_admin(&format!("CREATE DATABASE {name}"))
+            .create_database(&name)
             .await
             .expect("create a test database");
         store.close().await;
@@ -116,10 +127,23 @@ impl TestDb {
         }
     }
 
+    /// The app, opened as the command line opens it: the operator's permission is kept for
+    /// `operator()`.
     pub async fn app(&self) -> App {
-        App::open(&self.url)
+        let (app, orga) = App::open_as_operator(&self.url)
             .await
-            .expect("open and migrate the test database")
+            .expect("open and migrate the test database");
+        let _ = OPERATOR.set(orga);
+        app
+    }
+
+    /// The store underneath, for tests that set up what no use case would write.
+    pub async fn store(&self) -> hallway_app::Store {
+        let store = hallway_app::Store::connect(&self.url)
+            .await
+            .expect("connect to the test database");
+        store.migrate().await.expect("migrate the test database");
+        store
     }
 }
 
@@ -136,9 +160,7 @@ impl Drop for TestDb {
             if let Ok(rt) = rt {
                 rt.block_on(async {
                     if let Ok(store) = hallway_app::Store::connect(&postgres_admin_url()).await {
-                        let _ = store
-                            .execute_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .await;
+                        let _ = store.drop_database(&name).await;
                         store.close().await;
                     }
                 });
@@ -230,10 +252,10 @@ pub fn client() -> reqwest::Client {
 
 /// Imports and releases the final KubeCon EU 2026 schedule.
 pub async fn released_kubecon(app: &App) -> String {
-    let orga = hallway_app::OrgaCtx::operator();
+    let orga = &operator();
     let out = app
         .import_schedule(
-            &orga,
+            orga,
             "kubecon.ics",
             &kubecon("03-22"),
             None,
@@ -241,7 +263,7 @@ pub async fn released_kubecon(app: &App) -> String {
         )
         .await
         .expect("import");
-    app.release(&orga, out.edition.as_str(), hallway_app::Force::Always)
+    app.release(orga, out.edition.as_str(), hallway_app::Force::Always)
         .await
         .expect("release");
     out.edition.to_string()
@@ -250,12 +272,12 @@ pub async fn released_kubecon(app: &App) -> String {
 /// Imports and releases `kubecon_sample` twice, the early export then the final one, so that
 /// the second release has a changelog.
 pub async fn released_kubecon_sample(app: &App) -> String {
-    let orga = hallway_app::OrgaCtx::operator();
+    let orga = &operator();
     let mut edition = String::new();
     for date in ["03-03", "03-22"] {
         let out = app
             .import_schedule(
-                &orga,
+                orga,
                 "kubecon.ics",
                 &kubecon_sample(date),
                 None,
@@ -264,7 +286,7 @@ pub async fn released_kubecon_sample(app: &App) -> String {
             .await
             .expect("import");
         edition = out.edition.to_string();
-        app.release(&orga, &edition, hallway_app::Force::Always)
+        app.release(orga, &edition, hallway_app::Force::Always)
             .await
             .expect("release");
     }

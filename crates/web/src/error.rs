@@ -20,6 +20,10 @@ struct ErrorPage {
 pub enum WebError {
     NotFound,
     BadRequest(String),
+    /// Nobody is signed in (or the session or token is no longer valid).
+    Unauthorized,
+    Forbidden(String),
+    TooManyRequests(String),
     /// Nothing is wrong, but the answer is not ready (the first render) or took too long: the
     /// client is told to retry.
     Unavailable(String),
@@ -32,6 +36,9 @@ impl From<AppError> for WebError {
             AppError::NotFound(_) => Self::NotFound,
             AppError::Invalid(m) => Self::BadRequest(m),
             AppError::BadFile { .. } => Self::BadRequest(e.to_string()),
+            AppError::Unauthenticated | AppError::BadCredentials(_) => Self::Unauthorized,
+            AppError::Forbidden(m) => Self::Forbidden(m),
+            AppError::RateLimited { .. } => Self::TooManyRequests(e.to_string()),
             other => Self::Internal(cause_chain(&other)),
         }
     }
@@ -65,6 +72,18 @@ impl WebError {
                 "There is nothing at this address.".into(),
             ),
             Self::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", m.clone()),
+            Self::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "Sign in first",
+                "This needs you to be signed in: log in at /account/login, or send an API token."
+                    .into(),
+            ),
+            Self::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m.clone()),
+            Self::TooManyRequests(m) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many attempts",
+                m.clone(),
+            ),
             Self::Unavailable(m) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Please try again shortly",

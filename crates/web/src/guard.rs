@@ -8,10 +8,13 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::time::Duration;
 
-/// Paths that are right before any release is rendered: the health check, the assets and the
-/// API description.
+/// Paths that are right before any release is rendered: the health check, the assets, the
+/// API description and the account pages.
 fn needs_no_release(path: &str) -> bool {
-    path == "/healthz" || path.starts_with("/static/") || path == "/api/v1/openapi.json"
+    path == "/healthz"
+        || path.starts_with("/static/")
+        || path == "/api/v1/openapi.json"
+        || crate::account::needs_no_release(path)
 }
 
 /// Until the first render is whole, every page would look as if nothing were released.

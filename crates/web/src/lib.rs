@@ -2,6 +2,7 @@
 //! A folder per surface (`agenda/`, `api/`), each page or resource its own module; see
 //! docs/architecture.md for the map.
 
+pub mod account;
 mod agenda;
 pub mod api;
 mod assets;
@@ -39,29 +40,61 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub struct AppState {
     pub app: App,
     pub site: Arc<Site>,
+    /// Cookies (`Secure` when the public URL is https) and the site's origin for forms.
+    pub accounts: account::Settings,
 }
 
 impl AppState {
-    /// `public_url` is where people reach the site; exports and feeds link to it.
+    /// `public_url` is where people reach the site; exports, feeds and mail link to it.
     pub fn new(app: App, public_url: &str) -> Self {
         Self {
-            app,
+            app: app.with_public_url(public_url),
             site: Arc::new(Site::new(public_url)),
+            accounts: account::Settings::for_url(public_url),
         }
     }
 }
 
-/// Every route, under the per-request limits in `limits`.
-pub fn router(state: AppState, limits: &Limits) -> Router {
-    let header = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-    };
-    Router::new()
+/// The routes, listed as they are added, so that the authorization test can try each one.
+pub struct Routes {
+    router: Router<AppState>,
+    paths: Vec<&'static str>,
+}
+
+impl Routes {
+    fn new() -> Self {
+        Self {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    pub(crate) fn route(
+        mut self,
+        path: &'static str,
+        method_router: axum::routing::MethodRouter<AppState>,
+    ) -> Self {
+        self.paths.push(path);
+        self.router = self.router.route(path, method_router);
+        self
+    }
+}
+
+/// Every path the router has (the fallback, which serves released pages, is not one).
+pub fn route_paths() -> Vec<&'static str> {
+    routes().paths
+}
+
+fn routes() -> Routes {
+    let routes = Routes::new()
         .route("/healthz", get(served::health))
         .route("/api/v1/editions", get(api::editions))
         .route("/api/v1/editions/{edition}", get(api::edition))
         .route("/api/v1/editions/{edition}/sessions", get(api::sessions))
-        .route("/api/v1/editions/{edition}/sessions/{guid}", get(api::session))
+        .route(
+            "/api/v1/editions/{edition}/sessions/{guid}",
+            get(api::session),
+        )
         .route("/api/v1/editions/{edition}/speakers", get(api::speakers))
         .route("/api/v1/editions/{edition}/releases", get(api::releases))
         .route("/{edition}/schedule/", get(agenda::list::schedule))
@@ -69,7 +102,17 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .route("/{edition}/schedule/{date}/list", get(agenda::list::day))
         .route("/{edition}/now", get(agenda::now::page))
         .route("/{edition}/search", get(agenda::search::page))
-        .route("/{edition}/sessions.ics", get(exports::sessions_feed))
+        .route("/{edition}/sessions.ics", get(exports::sessions_feed));
+    account::routes(routes)
+}
+
+/// Every route, under the per-request limits in `limits`.
+pub fn router(state: AppState, limits: &Limits) -> Router {
+    let header = |name: HeaderName, value: &'static str| {
+        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+    };
+    routes()
+        .router
         .fallback(get(served::released))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -80,6 +123,8 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
             guard::time_limit,
         ))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        // A state-changing request from another site is refused before any handler runs.
+        .layer(account::csrf_layer(&state.accounts))
         .layer(header(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",

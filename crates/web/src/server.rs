@@ -87,7 +87,7 @@ pub async fn run(
                 let stopping = stopping.clone();
                 let under_pressure = under_pressure.clone();
                 open.spawn(async move {
-                    connection(stream, router, &limits, stopping, under_pressure).await;
+                    connection(stream, peer, router, &limits, stopping, under_pressure).await;
                     drop((slot, client));
                 });
             }
@@ -116,6 +116,7 @@ fn refuse(stream: TcpStream, response: &[u8]) {
 
 async fn connection(
     stream: TcpStream,
+    peer: std::net::SocketAddr,
     router: Router,
     limits: &Limits,
     mut stopping: watch::Receiver<()>,
@@ -130,7 +131,10 @@ async fn connection(
     ));
     let service = {
         let activity = activity.clone();
-        service_fn(move |req| {
+        service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            // Handlers that count per client (failed logins) read the address here.
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
             let request = activity.begin();
             let router = router.clone();
             async move {

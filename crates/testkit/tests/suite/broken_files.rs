@@ -4,11 +4,11 @@
 
 use hallway_testkit::broken::{BASES, corpus};
 use hallway_testkit::domain::Schedule;
-use hallway_testkit::hallway_app::{App, AppError, ImportOptions, OrgaCtx, Removals};
+use hallway_testkit::hallway_app::{App, AppError, ImportOptions, Removals};
 use hallway_testkit::{TestDb, data_dir};
 
 async fn wip(app: &App, edition: &str) -> Schedule {
-    app.work_in_progress(&OrgaCtx::operator(), edition)
+    app.work_in_progress(&hallway_testkit::operator(), edition)
         .await
         .expect("the work in progress")
 }
@@ -48,7 +48,7 @@ fn timetable(s: &Schedule) -> Vec<String> {
 async fn broken_files_are_refused_or_read_alike_on_both_backends() {
     let (sqlite, postgres) = (TestDb::sqlite(), TestDb::postgres().await);
     let apps = [sqlite.app().await, postgres.app().await];
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let (mut refused, mut read) = (0, 0);
     for base in BASES {
         // Sched's CSV names no zone; KubeCon EU 2025 was in London.

@@ -20,6 +20,15 @@ async fn store(db: &TestDb) -> Store {
     store
 }
 
+/// Rows as an older release wrote them, past every use case: straight to the pool.
+async fn raw(store: &Store, sql: &'static str) {
+    match store {
+        Store::Sqlite(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+        Store::Postgres(pool) => sqlx::raw_sql(sql).execute(pool).await.map(|_| ()),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
 fn slug(s: &str) -> Slug {
     Slug::parse(s).unwrap()
 }
@@ -43,7 +52,7 @@ on_both_backends!(
 
 async fn migrations_are_idempotent(db: TestDb) {
     let store = Store::connect(&db.url).await.unwrap();
-    assert_eq!(store.migrate().await.unwrap(), vec![1, 2, 3]);
+    assert_eq!(store.migrate().await.unwrap(), vec![1, 2, 3, 4]);
     assert!(store.migrate().await.unwrap().is_empty());
 }
 
@@ -63,9 +72,9 @@ async fn upgrading_a_version_1_database_keeps_its_schedule(db: TestDb) {
         "INSERT INTO slots (session_id, room_id, starts_at, ends_at)
          SELECT s.id, r.id, 1738400000, 1738401800 FROM sessions s, rooms r",
     ] {
-        store.execute_admin(sql).await.unwrap();
+        raw(&store, sql).await;
     }
-    assert_eq!(store.migrate().await.unwrap(), vec![2, 3]);
+    assert_eq!(store.migrate().await.unwrap(), vec![2, 3, 4]);
     let s = store.work_in_progress(&slug("old")).await.unwrap();
     assert_eq!(s.sessions.len(), 1);
     let x = &s.sessions[0];

@@ -1,7 +1,7 @@
 //! The public surface over a real socket: pages from memory, ETags, gzip, the API, and what an
 //! anonymous visitor may do on every route.
 
-use hallway_testkit::hallway_app::{Force, ImportOptions, OrgaCtx};
+use hallway_testkit::hallway_app::{Force, ImportOptions};
 use hallway_testkit::{TestDb, TestServer, client, released_kubecon};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
@@ -374,7 +374,7 @@ async fn released_pages_have_etags_gzip_and_304() {
 async fn work_in_progress_is_never_served_until_released() {
     let db = TestDb::sqlite();
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     app.import_schedule(
         &orga,
         "03-03.ics",
@@ -455,7 +455,7 @@ async fn work_in_progress_is_never_served_until_released() {
 async fn pages_show_the_schedule_and_escape_hostile_text() {
     let db = TestDb::sqlite();
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let ics = "BEGIN:VCALENDAR\r\nPRODID:-//Sched.com Hostile Conf 2026//EN\r\nX-WR-CALNAME:hostile2026\r\n\
         BEGIN:VEVENT\r\nUID:x1\r\nDTSTART:20260601T080000Z\r\nDTEND:20260601T083000Z\r\n\
         SUMMARY:<script>alert(1)</script> & friends - Eve <img>\\, Evil Corp\r\n\
@@ -733,7 +733,7 @@ async fn only_web_urls_leave_hallway() {
         &ics[..first_url],
         &ics[line_end..]
     );
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let out = app
         .import_schedule(
             &orga,

@@ -1,7 +1,7 @@
 //! Importing real Sched exports through the app, on both backends.
 
 use hallway_store::ScheduleStore;
-use hallway_testkit::hallway_app::{AppError, Force, ImportOptions, OrgaCtx};
+use hallway_testkit::hallway_app::{AppError, Force, ImportOptions};
 use hallway_testkit::{TestDb, kubecon};
 
 on_both_backends!(
@@ -15,7 +15,7 @@ on_both_backends!(
 
 async fn kubecon_update_is_an_update_with_the_real_change_set(db: TestDb) {
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let first = app
         .import_schedule(
             &orga,
@@ -60,7 +60,7 @@ async fn kubecon_update_is_an_update_with_the_real_change_set(db: TestDb) {
 
 async fn bad_files_change_nothing(db: TestDb) {
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     app.import_schedule(
         &orga,
         "good.ics",
@@ -110,7 +110,7 @@ fn data(path: &str) -> Vec<u8> {
 
 async fn the_four_33c3_files_update_one_edition(db: TestDb) {
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let first = app
         .import_schedule(
             &orga,
@@ -164,7 +164,7 @@ async fn the_four_33c3_files_update_one_edition(db: TestDb) {
 
 async fn every_real_schedule_imports_through_the_app(db: TestDb) {
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let zone = |tz: &str| ImportOptions {
         time_zone: Some(tz.to_owned()),
         ..ImportOptions::default()
@@ -215,7 +215,7 @@ async fn every_real_schedule_imports_through_the_app(db: TestDb) {
 
 async fn releasing_nothing_new_makes_no_release(db: TestDb) {
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let edition = hallway_testkit::released_kubecon(&app).await;
     let again = app.release(&orga, &edition, Force::OnlyIfChanged).await;
     assert!(matches!(again, Err(AppError::Unchanged(1))), "{again:?}");
@@ -237,7 +237,7 @@ async fn releasing_nothing_new_makes_no_release(db: TestDb) {
 
 async fn a_schedule_no_page_could_show_is_not_released(db: TestDb) {
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let out = app
         .import_schedule(
             &orga,
@@ -256,7 +256,7 @@ async fn a_schedule_no_page_could_show_is_not_released(db: TestDb) {
     let slot = &mut wip.sessions[7].slots[0];
     slot.start = "0000-03-24T10:00:00Z".parse().unwrap();
     wip.edition.start_date = jiff::civil::date(0, 3, 24);
-    app.store().save_work_in_progress(&wip).await.unwrap();
+    db.store().await.save_work_in_progress(&wip).await.unwrap();
     let err = app
         .release(&orga, out.edition.as_str(), Force::Always)
         .await

@@ -22,7 +22,10 @@ macro_rules! on_both_backends {
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
+mod account_pages;
+mod accounts;
 mod agenda;
+mod authz;
 mod broken_files;
 mod browser;
 mod checkers;
@@ -31,6 +34,7 @@ mod events;
 mod http;
 mod http_limits;
 mod import;
+mod mail;
 mod pages;
 mod scheduling;
 mod search;

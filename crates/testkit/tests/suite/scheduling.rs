@@ -4,10 +4,10 @@ use hallway_store::ScheduleStore;
 use hallway_testkit::TestDb;
 use hallway_testkit::domain::crowd::CrowdShape;
 use hallway_testkit::hallway_app::scheduler::anneal::Budget;
-use hallway_testkit::hallway_app::{App, AppError, Force, ImportOptions, OrgaCtx, SolveOptions};
+use hallway_testkit::hallway_app::{App, AppError, Force, ImportOptions, SolveOptions};
 
 async fn kubecon_with_crowd(app: &App) -> String {
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let out = app
         .import_schedule(
             &orga,
@@ -60,7 +60,7 @@ on_both_backends!(
 
 async fn solve_compare_pin_apply_on_the_kubecon_schedule(db: TestDb) {
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let edition = kubecon_with_crowd(&app).await;
     let released = app
         .release(&orga, &edition, Force::OnlyIfChanged)
@@ -174,7 +174,7 @@ async fn solve_compare_pin_apply_on_the_kubecon_schedule(db: TestDb) {
 
 async fn a_clash_among_pins_is_refused_with_its_names(db: TestDb) {
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let edition = kubecon_with_crowd(&app).await;
     // Two talks put into the same room at the same time, and both pinned there.
     let mut wip = app.work_in_progress(&orga, &edition).await.unwrap();
@@ -187,7 +187,7 @@ async fn a_clash_among_pins_is_refused_with_its_names(db: TestDb) {
         .collect();
     let (a, b) = (talks[0], talks[1]);
     wip.sessions[b].slots = wip.sessions[a].slots.clone();
-    app.store().save_work_in_progress(&wip).await.unwrap();
+    db.store().await.save_work_in_progress(&wip).await.unwrap();
     let both = [wip.sessions[a].guid, wip.sessions[b].guid];
     app.pin_sessions(&orga, &edition, &both, true)
         .await
@@ -215,7 +215,7 @@ async fn a_clash_among_pins_is_refused_with_its_names(db: TestDb) {
 
 async fn interest_polls_are_read_with_located_errors(db: TestDb) {
     let app = db.app().await;
-    let orga = OrgaCtx::operator();
+    let orga = hallway_testkit::operator();
     let edition = kubecon_with_crowd(&app).await;
     let wip = app.work_in_progress(&orga, &edition).await.unwrap();
     let unique = |t: &str| wip.sessions.iter().filter(|x| x.title == t).count() == 1;
