@@ -24,6 +24,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# A server left on the port would be measured instead of this build.
+for port in $hallway_port $nginx_port; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+    echo "something already listens on 127.0.0.1:$port: stop it first"; exit 1
+  fi
+done
 (cd "$work" && "$root/target/release/hallway" demo --listen 127.0.0.1:$hallway_port >"$work/demo.log" 2>&1) &
 hallway_pid=$!
 for _ in $(seq 1 300); do

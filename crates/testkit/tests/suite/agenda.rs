@@ -41,6 +41,14 @@ async fn the_grid_filters_and_keeps_its_filters() {
         security.contains("href=\"/kccnceu2026/schedule/2026-03-25/list?track=security\""),
         "so does the list link"
     );
+    // The 06:30 fun run is listed above the grid; the grid opens with the day's program.
+    assert!(
+        !all.contains(">06:30</div>"),
+        "the grid starts at the fun run"
+    );
+    let band = all.split("<details class=\"band\">").nth(1).unwrap();
+    let band = band.split("</details>").next().unwrap();
+    assert!(band.contains("Group Fun Run/Walk"), "{band}");
     let (status, _) = get(&server, "/kccnceu2026/schedule/2026-03-25/?type=nonsense").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = get(&server, "/kccnceu2026/schedule/2031-03-25/?track=security").await;

@@ -82,16 +82,32 @@ pub fn view(a: &Agenda, day: Date, filter: &Filter) -> GridPage {
     // conference day go last, and in a zone behind the venue's the day may start the day before.
     let midnight = a.zone.start_of(day);
     let minutes = |t: jiff::Timestamp| (t.as_second() - midnight.as_second()).div_euclid(60);
+    let length =
+        |o: &crate::released::Occurrence| i64::from(s.sessions[o.session].duration_minutes);
+    let in_grid = |o: &crate::released::Occurrence| {
+        o.session_type.is_program()
+            && o.session_type != SessionType::Event
+            && length(o) <= LONGEST_IN_GRID_MINUTES
+    };
+    // A social before the day's first talk (a 06:30 fun run) would open the grid on hours of
+    // empty columns: it goes to the band, and the day starts with its program.
+    let first_talk = occurrences
+        .iter()
+        .map(|&o| &r.occurrences[o])
+        .filter(|o| in_grid(o) && o.session_type != SessionType::Social)
+        .filter_map(|o| o.start)
+        .min();
     let entries: Vec<grid::Entry> = occurrences
         .iter()
         .enumerate()
         .filter_map(|(id, &o)| {
             let o = &r.occurrences[o];
-            let start = minutes(o.start?);
-            let length = i64::from(s.sessions[o.session].duration_minutes);
-            let logistics = !o.session_type.is_program()
-                || o.session_type == SessionType::Event
-                || length > LONGEST_IN_GRID_MINUTES;
+            let at = o.start?;
+            let start = minutes(at);
+            let length = length(o);
+            let early_social =
+                o.session_type == SessionType::Social && first_talk.is_some_and(|first| at < first);
+            let logistics = !in_grid(o) || early_social;
             Some(grid::Entry {
                 id,
                 room: o.room.clone(),
