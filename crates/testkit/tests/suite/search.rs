@@ -1,5 +1,6 @@
 //! Search on the released KubeCon schedule forgives typos and hyphens, matches prefixes, ranks
-//! titles first, and shows each result's day and its matching speakers, linked.
+//! titles first, shows each result's day and its matching speakers, linked, and filters like
+//! the list.
 
 use hallway_testkit::{TestDb, TestServer, client, released_kubecon};
 
@@ -67,5 +68,27 @@ async fn search_forgives_typos_hyphens_and_unfinished_words() {
         "{page}"
     );
     assert!(titles(&search(&server, "zzqqxx").await).is_empty());
+
+    // Results filter like the list; the form keeps the query.
+    let keynotes = search(&server, "kubernetes&type=keynote").await;
+    let found = titles(&keynotes);
+    assert!(
+        !found.is_empty() && found.len() < exact.len() / 4,
+        "{found:?}"
+    );
+    assert!(
+        keynotes.contains("<option value=\"keynote\" selected>"),
+        "the form shows the filter"
+    );
+    assert!(
+        keynotes.contains("<input type=\"hidden\" name=\"q\" value=\"kubernetes\">"),
+        "and keeps the query"
+    );
+    let r = client()
+        .get(server.url("/kccnceu2026/search?q=kubernetes&type=nonsense"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), reqwest::StatusCode::BAD_REQUEST);
     server.stop().await;
 }

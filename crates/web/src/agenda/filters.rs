@@ -8,6 +8,8 @@ pub struct FilterForm {
     pub action: String,
     /// The viewer's zone, kept by a hidden field.
     pub tz: Option<String>,
+    /// The search the filters narrow, kept by a hidden field on the search page.
+    pub search: Option<String>,
     pub event_options: Vec<Choice>,
     pub track_options: Vec<Choice>,
     pub type_options: Vec<Choice>,
@@ -36,6 +38,7 @@ impl FilterForm {
         Self {
             action,
             tz: keep.tz,
+            search: None,
             event_options: if s.events.len() > 1 {
                 s.events
                     .iter()

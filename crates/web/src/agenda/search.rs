@@ -1,12 +1,14 @@
 //! Search over titles, abstracts, speakers, affiliations, tracks and rooms of the released
-//! schedule, computed per request from memory.
+//! schedule, computed per request from memory, and narrowed by the list's filters.
 
+use super::filters::FilterForm;
 use super::item::SessionItem;
 use super::{Agenda, respond};
 use crate::AppState;
 use crate::error::WebError;
 use crate::extract::{Params, Segments};
 use crate::html::Nav;
+use crate::released::Filter;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -20,6 +22,7 @@ pub struct SearchPage {
     nav: Option<Nav>,
     edition_name: String,
     query: String,
+    form: FilterForm,
     results: Vec<SearchResult>,
     truncated: bool,
 }
@@ -31,15 +34,18 @@ struct SearchResult {
     speakers: Vec<(String, String)>,
 }
 
-pub fn view(a: &Agenda, query: &str) -> SearchPage {
+pub fn view(a: &Agenda, query: &str, filter: &Filter) -> SearchPage {
     let r = &a.released;
     let s = &r.schedule;
     let slug = r.slug();
-    let (found, truncated) = r.search(query, LIMIT);
+    let (found, truncated) = r.search(query, filter, LIMIT);
+    let mut form = FilterForm::new(r, filter, format!("/{slug}/search"), a.zone.keep());
+    form.search = Some(query.to_owned());
     SearchPage {
         nav: a.nav(query),
         edition_name: s.edition.name.clone(),
         query: query.to_owned(),
+        form,
         results: found
             .into_iter()
             .map(|f| SearchResult {
@@ -59,14 +65,15 @@ pub fn view(a: &Agenda, query: &str) -> SearchPage {
     }
 }
 
-/// `/{edition}/search?q=`.
+/// `/{edition}/search?q=`, with the list's filters (`event`, `track`, `type`, `room`).
 pub async fn page(
     State(state): State<AppState>,
     Segments(edition): Segments<String>,
     q: Params,
 ) -> Result<Response, WebError> {
+    let filter = Filter::from_query(&q)?;
     let a = super::agenda_for(&state, &edition, &q).await?;
     // Search work stays bounded whatever the query's length.
     let query: String = q.get("q").unwrap_or_default().chars().take(200).collect();
-    respond(&view(&a, query.trim()))
+    respond(&view(&a, query.trim(), &filter))
 }

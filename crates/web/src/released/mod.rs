@@ -138,20 +138,36 @@ impl Released {
     }
 
     /// Ranked sessions for a query, at most `limit`; the flag says more were found.
-    pub fn search(&self, query: &str, limit: usize) -> (Vec<Found>, bool) {
-        let hits = self.search.search(query, limit + 1);
-        let truncated = hits.len() > limit;
-        let found = hits
+    pub fn search(&self, query: &str, filter: &Filter, limit: usize) -> (Vec<Found>, bool) {
+        // A filter may drop any hit: ask the index for all of them then.
+        let asked = if filter.is_empty() {
+            limit + 1
+        } else {
+            self.schedule.sessions.len() + 1
+        };
+        let mut found = self
+            .search
+            .search(query, asked)
             .into_iter()
-            .take(limit)
             .filter_map(|hit| {
+                let occurrence = if filter.is_empty() {
+                    *self.first_of_session.get(&hit.session)?
+                } else {
+                    // The session's first run that the filter keeps (a repeat may be elsewhere).
+                    let first = *self.first_of_session.get(&hit.session)?;
+                    (first..self.occurrences.len()).find(|&i| {
+                        let o = &self.occurrences[i];
+                        o.session == hit.session && filter.matches(o)
+                    })?
+                };
                 Some(Found {
-                    occurrence: *self.first_of_session.get(&hit.session)?,
+                    occurrence,
                     speakers: hit.speakers,
                 })
-            })
-            .collect();
-        (found, truncated)
+            });
+        let kept: Vec<Found> = found.by_ref().take(limit).collect();
+        let truncated = found.next().is_some();
+        (kept, truncated)
     }
 
     /// What is on at `at`, and what starts next (everything that starts at the first start
@@ -266,14 +282,14 @@ pub(crate) mod tests {
     #[test]
     fn search_forgives_typos_and_points_at_first_occurrences() {
         let r = kubecon();
-        let (found, _) = r.search("kubernets", 20);
+        let (found, _) = r.search("kubernets", &Filter::default(), 20);
         assert!(!found.is_empty());
         for f in &found {
             let o = &r.occurrences[f.occurrence];
             let first = r.occurrences.iter().position(|x| x.session == o.session);
             assert_eq!(first, Some(f.occurrence));
         }
-        let (found, truncated) = r.search("talk", 3);
+        let (found, truncated) = r.search("talk", &Filter::default(), 3);
         assert!(found.len() <= 3 && truncated);
     }
 }
