@@ -62,6 +62,10 @@ const HALF_HOUR: i64 = 30;
 pub fn layout(entries: &[Entry], rooms: &[Room], row: i64) -> Layout {
     let floor = |m: i64| m - m.rem_euclid(row);
     let ceil = |m: i64| floor(m + row - 1);
+    // A box is at least this tall, room for two lines of a title: a run of three-minute
+    // keynotes back to back becomes one stack to read down, not a row of slivers.
+    let shortest = 4 * row;
+    let end_of = |e: &Entry| e.end.max(e.start + shortest);
     let placed = |e: &&Entry| e.kind == Kind::Program && e.room.is_some();
     let mut band: Vec<&Entry> = entries.iter().filter(|e| !placed(e)).collect();
     band.sort_by_key(|e| (e.start, e.end, e.id));
@@ -94,7 +98,7 @@ pub fn layout(entries: &[Entry], rooms: &[Room], row: i64) -> Layout {
 
     let (first, last) = match (
         program.iter().map(|e| e.start).min(),
-        program.iter().map(|e| e.end.max(e.start + 5)).max(),
+        program.iter().map(|e| end_of(e)).max(),
     ) {
         (Some(a), Some(b)) => (
             a - a.rem_euclid(HALF_HOUR),
@@ -114,7 +118,7 @@ pub fn layout(entries: &[Entry], rooms: &[Room], row: i64) -> Layout {
         // Sessions that overlap, directly or through another, share one block.
         let mut current: Option<Block> = None;
         for e in in_room {
-            let (start, end) = (floor(e.start), ceil(e.end.max(e.start + 1)));
+            let (start, end) = (floor(e.start), ceil(end_of(e)));
             match &mut current {
                 Some(b) if start < b.end => {
                     b.end = b.end.max(end);
@@ -228,7 +232,7 @@ mod tests {
                 Block {
                     column: 0,
                     start: 540,
-                    end: 560,
+                    end: 570,
                     entries: vec![0, 1, 2]
                 },
                 Block {
@@ -245,6 +249,23 @@ mod tests {
                 },
             ],
             "back to back is not at once"
+        );
+    }
+
+    #[test]
+    fn short_talks_back_to_back_are_one_stack() {
+        // Five-minute keynotes from 09:00, then a talk at 10:00.
+        let mut entries: Vec<Entry> = (0..6)
+            .map(|i| entry(i, "hall", 540 + 5 * i as i64, 545 + 5 * i as i64))
+            .collect();
+        entries.push(entry(6, "hall", 600, 630));
+        let l = layout(&entries, &[room("hall", None)], 5);
+        assert_eq!(l.blocks[0].entries, vec![0, 1, 2, 3, 4, 5]);
+        assert_eq!((l.blocks[0].start, l.blocks[0].end), (540, 585));
+        assert_eq!(l.blocks[1].entries, vec![6]);
+        assert!(
+            l.blocks.iter().all(|b| b.end - b.start >= 20),
+            "every box has room for two lines"
         );
     }
 
