@@ -227,7 +227,10 @@ impl<A: Copy + Eq> Book<A> {
     fn claim_deadline(&self, now: Timestamp, rules: Rules) -> Timestamp {
         let left = self.starts.duration_since(now);
         let window = rules.claim_window.min(left / 2);
-        now.saturating_add(window).unwrap_or(self.starts)
+        // Adding a duration (no calendar units) to an instant cannot fail, and `window` is at
+        // most half the time left, so the sum is before the start.
+        now.saturating_add(window)
+            .expect("a duration added to an instant saturates")
     }
 }
 

@@ -78,13 +78,24 @@ impl Config {
             .unwrap_or_else(|| DEFAULT_LISTEN.to_owned())
     }
 
-    /// Where mail goes out (none: it waits in the outbox) and whom it is from.
-    pub fn smtp(&self, url: Option<String>, from: Option<String>) -> Option<(String, String)> {
-        let url = url.or_else(|| self.file_smtp_url.clone())?;
-        let from = from
-            .or_else(|| self.file_mail_from.clone())
-            .unwrap_or_else(|| "Hallway <hallway@localhost>".to_owned());
-        Some((url, from))
+    /// Where mail goes out (none: it waits in the outbox) and whom it is from. A server without
+    /// a From address is refused: a made-up sender would be rejected or filtered as spam, and
+    /// organizers would learn it only from failed mail.
+    pub fn smtp(
+        &self,
+        url: Option<String>,
+        from: Option<String>,
+    ) -> Result<Option<(String, String)>> {
+        let Some(url) = url.or_else(|| self.file_smtp_url.clone()) else {
+            return Ok(None);
+        };
+        let from = from.or_else(|| self.file_mail_from.clone()).ok_or_else(|| {
+            anyhow::anyhow!(
+                "an SMTP server is given but no From address: add --mail-from \"Name <address>\" \
+                 (or HALLWAY_MAIL_FROM, or mail_from in the config file)"
+            )
+        })?;
+        Ok(Some((url, from)))
     }
 
     /// The address people reach the site at, for links in exports and feeds; by default the
@@ -97,5 +108,41 @@ impl Config {
             anyhow::bail!("public URL {url:?}: give an http:// or https:// address");
         }
         Ok(url.trim_end_matches('/').to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(smtp: Option<&str>, from: Option<&str>) -> Config {
+        Config {
+            database: "sqlite://hallway.db".into(),
+            file_database: None,
+            file_listen: None,
+            file_public_url: None,
+            file_smtp_url: smtp.map(str::to_owned),
+            file_mail_from: from.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn an_smtp_server_needs_a_from_address() {
+        assert_eq!(config(None, None).smtp(None, None).unwrap(), None);
+        let err = config(Some("smtp://mail:25"), None)
+            .smtp(None, None)
+            .unwrap_err();
+        assert!(err.to_string().contains("--mail-from"), "{err}");
+        let (url, from) = config(None, None)
+            .smtp(
+                Some("smtp://mail:25".into()),
+                Some("Hallway <h@example.org>".into()),
+            )
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (url.as_str(), from.as_str()),
+            ("smtp://mail:25", "Hallway <h@example.org>")
+        );
     }
 }

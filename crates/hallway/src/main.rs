@@ -374,7 +374,7 @@ async fn run(cli: Cli) -> Result<()> {
             let public = config.public_url(cli.public_url, &listen)?;
             let app = App::open(&config.database).await?.with_public_url(&public);
             let (stop_mail, stopped) = tokio::sync::watch::channel(false);
-            let mail = match config.smtp(smtp_url, mail_from) {
+            let mail = match config.smtp(smtp_url, mail_from)? {
                 Some((url, from)) => {
                     let worker = MailWorker::new(app.clone(), SmtpSettings::new(&url, &from))?;
                     Some(tokio::spawn(worker.run(Duration::from_secs(5), stopped)))
@@ -385,9 +385,12 @@ async fn run(cli: Cli) -> Result<()> {
                 }
             };
             let served = serve(app, &listen, public, limits.into(), None).await;
+            // The worker may already have ended (its receiver gone): nothing is left to stop then.
             let _ = stop_mail.send(true);
-            if let Some(mail) = mail {
-                let _ = mail.await;
+            if let Some(mail) = mail
+                && let Err(e) = mail.await
+            {
+                tracing::error!(error = %e, "the mail worker ended abnormally");
             }
             served
         }

@@ -36,7 +36,7 @@ pub struct Input<'a> {
     pub proposals: usize,
     pub reviewers: usize,
     pub per_proposal: usize,
-    /// Per reviewer, the most reviews they take (existing ones included).
+    /// Per reviewer (one each), the most reviews they take (existing ones included).
     pub caps: &'a [usize],
     pub allowed: &'a dyn Fn(usize, usize) -> Option<(Preference, bool)>,
     /// `(proposal, reviewer)` pairs already assigned: kept as they are.
@@ -58,6 +58,7 @@ const LOAD_STEP: i64 = 2;
 
 pub fn assign(input: &Input<'_>) -> Assignment {
     let (p, r) = (input.proposals, input.reviewers);
+    assert_eq!(input.caps.len(), r, "one cap per reviewer");
     let source = p + r;
     let sink = source + 1;
     let mut flow = Flow::new(p + r + 2);
@@ -92,8 +93,7 @@ pub fn assign(input: &Input<'_>) -> Assignment {
         }
     }
     for (y, &taken) in load.iter().enumerate() {
-        let cap = input.caps.get(y).copied().unwrap_or(0);
-        for k in taken..cap {
+        for k in taken..input.caps[y] {
             flow.edge(p + y, sink, 1, (LOAD_STEP * k as i64) as f64);
         }
     }

@@ -103,8 +103,10 @@ impl Settings {
         let cookie = format!(
             "{name}={value}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{secure}"
         );
-        // Values are hex secrets or empty: always a valid header.
-        HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static(""))
+        // Values are hex secrets or empty, so the header is always valid; an empty Set-Cookie
+        // instead would silently sign nobody in.
+        HeaderValue::from_str(&cookie)
+            .unwrap_or_else(|e| panic!("cookie {name} is not a valid header: {e}"))
     }
 
     /// Lax, so that following a link from a mail to the site keeps the session.

@@ -59,8 +59,13 @@ pub fn editions_json(editions: &[&Released]) -> Page {
     )
 }
 
+/// Rendered with the release, off the async workers: a value that does not serialize (it cannot,
+/// for these views: string keys only) fails that release's render, which is logged and leaves the
+/// previous release served, instead of serving an empty document as if it were right.
 fn json<T: serde::Serialize>(value: &T) -> Page {
-    Page::new(JSON, serde_json::to_vec(value).unwrap_or_default())
+    let body =
+        serde_json::to_vec(value).unwrap_or_else(|e| panic!("a JSON view did not serialize: {e}"));
+    Page::new(JSON, body)
 }
 
 /// The sessions that run at least once where `filter` and `day` say, in the schedule's order.
@@ -250,9 +255,10 @@ pub async fn releases(
 pub struct ApiDoc;
 
 pub fn openapi_json() -> String {
+    // Built from types at start-up: a failure is a bug to stop at, not an empty document to serve.
     ApiDoc::openapi()
         .to_pretty_json()
-        .unwrap_or_else(|_| "{}".to_owned())
+        .unwrap_or_else(|e| panic!("the OpenAPI document did not serialize: {e}"))
 }
 
 #[cfg(test)]
