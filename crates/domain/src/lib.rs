@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod bounds;
+pub mod cfp;
 pub mod changes;
 pub mod collate;
 pub mod crowd;

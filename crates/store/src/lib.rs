@@ -8,6 +8,7 @@
 
 mod accounts;
 mod attendees;
+mod cfp;
 mod editions;
 mod error;
 mod migrate;
@@ -15,6 +16,7 @@ mod outbox;
 mod releases;
 mod schedule;
 mod scheduling;
+mod submissions;
 
 pub use error::StoreError;
 
@@ -28,11 +30,13 @@ use std::time::Duration;
 
 pub use accounts::{AccountStore, ApiToken, LinkPurpose, Membership, User};
 pub use attendees::{AttendeeStore, NewAttendee};
+pub use cfp::CfpStore;
 pub use editions::EditionStore;
 pub use outbox::{Mail, MailState, MailStatus, NewMail, OutboxStore};
 pub use releases::ReleaseStore;
 pub use schedule::ScheduleStore;
 pub use scheduling::SchedulingStore;
+pub use submissions::{LogEntry, NewSubmission, SubmissionStore, Transition};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

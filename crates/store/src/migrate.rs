@@ -8,6 +8,7 @@ const SQLITE: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_interchange.sql")),
     (3, include_str!("../migrations/sqlite/0003_scheduling.sql")),
     (4, include_str!("../migrations/sqlite/0004_accounts.sql")),
+    (5, include_str!("../migrations/sqlite/0005_cfp.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -20,6 +21,7 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0003_scheduling.sql"),
     ),
     (4, include_str!("../migrations/postgres/0004_accounts.sql")),
+    (5, include_str!("../migrations/postgres/0005_cfp.sql")),
 ];
 
 /// Applies what is missing and returns the versions applied now.

@@ -28,6 +28,7 @@ mod agenda;
 mod authz;
 mod broken_files;
 mod browser;
+mod cfp_store;
 mod checkers;
 mod contract;
 mod events;
