@@ -10,7 +10,9 @@ mod mail;
 mod permissions;
 mod release;
 mod scheduling;
+mod second_chance;
 pub mod timetable;
+mod transparency;
 
 pub use accounts::{
     ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
@@ -26,10 +28,11 @@ pub use mail::{MailWorker, Sent, SmtpSettings};
 pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
 pub use release::Force;
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
+pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
 
 pub use hallway_domain as domain;
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
-pub use hallway_store::{Backend, MailState, MailStatus, Store};
+pub use hallway_store::{Backend, EventRef, MailState, MailStatus, Store};
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};

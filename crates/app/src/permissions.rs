@@ -120,6 +120,16 @@ impl Viewer {
     }
 }
 
+impl Viewer {
+    /// Changing one's own things in `edition` (`event`): a read-only token may not.
+    pub(crate) fn writes_in(&self, edition: &Slug, event: Option<&Slug>) -> Result<()> {
+        match self.access_in(edition, event)? {
+            Access::Write => Ok(()),
+            Access::Read => Err(AppError::Forbidden("this token may only read".into())),
+        }
+    }
+}
+
 /// Proof that the caller reviews (or, as co-chair, decides on) proposals of an event's tracks.
 #[derive(Debug, Clone)]
 pub struct ReviewCtx {

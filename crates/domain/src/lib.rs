@@ -16,6 +16,7 @@ pub mod search;
 pub mod seats;
 pub mod similar;
 pub mod submission;
+pub mod transparency;
 
 pub use account::{Access, AccountError, Email, Password, Role, Tracks, UserId};
 pub use bounds::OutOfBounds;

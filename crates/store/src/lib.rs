@@ -16,6 +16,7 @@ mod outbox;
 mod releases;
 mod schedule;
 mod scheduling;
+mod second_chance;
 mod submissions;
 
 pub use error::StoreError;
@@ -36,6 +37,7 @@ pub use outbox::{Mail, MailState, MailStatus, NewMail, OutboxStore};
 pub use releases::ReleaseStore;
 pub use schedule::ScheduleStore;
 pub use scheduling::SchedulingStore;
+pub use second_chance::{EventRef, Forwarded, SecondChanceStore};
 pub use submissions::{LogEntry, NewSubmission, SubmissionStore, Transition};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

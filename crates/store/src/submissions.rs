@@ -78,6 +78,9 @@ pub trait SubmissionStore {
     async fn submission_log(&self, id: i64) -> Result<Vec<LogEntry>>;
     /// The work-in-progress session a confirmed proposal became.
     async fn set_session_guid(&self, id: i64, guid: &str) -> Result<()>;
+    /// Accounts that spoke at an edition that began before `edition` (an accepted or confirmed
+    /// proposal there).
+    async fn earlier_speakers(&self, edition: &Slug) -> Result<Vec<UserId>>;
 }
 
 const COLUMNS: &str = "s.id, s.code, e.slug, ev.slug, s.title, s.abstract, s.notes, s.session_type,
@@ -250,6 +253,25 @@ impl SubmissionStore for Store {
                 .bind(value)
                 .execute(&mut *tx)
                 .await?;
+            }
+            if let Some(original) = n.forwarded_from {
+                // The key makes a second import of the same proposal a conflict.
+                sqlx::query(
+                    "INSERT INTO forward_imports (submission_id, partner_id, imported_as, imported_at)
+                     SELECT $1, event_id, $2, $3 FROM cfps WHERE id = $4",
+                )
+                .bind(original)
+                .bind(id)
+                .bind(now)
+                .bind(cfp)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| match StoreError::from(e) {
+                    StoreError::Conflict(_) => {
+                        StoreError::Conflict("this proposal was imported here already".into())
+                    }
+                    other => other,
+                })?;
             }
             sqlx::query(
                 "INSERT INTO submission_log (submission_id, at, user_id, action, from_status, to_status)
@@ -534,6 +556,24 @@ impl SubmissionStore for Store {
                 return Err(StoreError::NotFound("proposal".into()));
             }
             Ok(())
+        })
+    }
+
+    async fn earlier_speakers(&self, edition: &Slug) -> Result<Vec<UserId>> {
+        on_pool!(self, |pool| {
+            let rows: Vec<i64> = sqlx::query_scalar(
+                "SELECT DISTINCT ss.user_id FROM submission_speakers ss
+                 JOIN submissions s ON s.id = ss.submission_id
+                 JOIN cfps c ON c.id = s.cfp_id JOIN events ev ON ev.id = c.event_id
+                 JOIN editions e ON e.id = ev.edition_id
+                 WHERE s.status IN ('accepted', 'confirmed', 'canceled')
+                   AND e.start_date < (SELECT start_date FROM editions WHERE slug = $1)
+                 ORDER BY ss.user_id",
+            )
+            .bind(edition.as_str())
+            .fetch_all(pool)
+            .await?;
+            Ok(rows.into_iter().map(UserId).collect())
         })
     }
 }

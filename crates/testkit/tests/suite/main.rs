@@ -39,3 +39,4 @@ mod mail;
 mod pages;
 mod scheduling;
 mod search;
+mod second_chance;
