@@ -2,6 +2,7 @@
 //! permissions live here once.
 
 mod accounts;
+mod confirmed;
 mod crowd;
 mod error;
 mod export;

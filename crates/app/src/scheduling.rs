@@ -188,23 +188,23 @@ impl App {
                 )
             })
             .await
-            .map_err(|e| AppError::Invalid(format!("the solve stopped: {e}")))?
+            .map_err(|e| AppError::Internal(format!("the solve stopped: {e}")))?
             .map_err(|e| AppError::Invalid(e.to_string()))?;
             let p = &inputs.problem;
-            let placements = solution
-                .placement
-                .iter()
-                .enumerate()
-                .filter_map(|(i, pl)| {
-                    let slot = inputs.mapping.slot(p, i, (*pl)?);
-                    Some(ProposedSlot {
-                        guid: inputs.mapping.sessions[i],
-                        room: slot.room?,
-                        start: slot.start,
-                        end: slot.end,
-                    })
-                })
-                .collect();
+            let mut placements = Vec::new();
+            for (i, pl) in solution.placement.iter().enumerate() {
+                let Some(pl) = *pl else { continue };
+                let slot = inputs
+                    .mapping
+                    .slot(p, i, pl)
+                    .map_err(|e| AppError::Internal(format!("a placement has no time: {e}")))?;
+                placements.push(ProposedSlot {
+                    guid: inputs.mapping.sessions[i],
+                    room: slot.room.expect("a placement names its room"),
+                    start: slot.start,
+                    end: slot.end,
+                });
+            }
             let proposal = Proposal {
                 number: 0,
                 created_at: jiff::Timestamp::now(),
@@ -235,7 +235,7 @@ impl App {
         let job = self.start_solve(orga, edition, options).await?;
         job.done
             .await
-            .map_err(|e| AppError::Invalid(format!("the solve stopped: {e}")))?
+            .map_err(|e| AppError::Internal(format!("the solve stopped: {e}")))?
     }
 
     /// A proposal (the newest by default) beside the work in progress.
@@ -287,14 +287,17 @@ impl App {
         let before = self.store.work_in_progress(&slug).await?;
         let mut after = before.clone();
         for placed in &proposal.placements {
-            if let Some(x) = after.sessions.iter_mut().find(|x| x.guid == placed.guid)
-                && let Some(slot) = x.slots.first_mut()
-            {
-                *slot = hallway_domain::Slot {
+            if let Some(x) = after.sessions.iter_mut().find(|x| x.guid == placed.guid) {
+                let slot = hallway_domain::Slot {
                     room: Some(placed.room.clone()),
                     start: placed.start,
                     end: placed.end,
                 };
+                // A talk placed for the first time gets its slot; a placed one moves.
+                match x.slots.first_mut() {
+                    Some(first) => *first = slot,
+                    None => x.slots.push(slot),
+                }
             }
         }
         after.fit_dates_to_slots();

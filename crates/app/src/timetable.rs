@@ -4,7 +4,8 @@
 //! uses form the grid, the kinds of session a room already hosts are the kinds it may host,
 //! rooms exist when they are used, breaks are the times no talk runs. Sessions that are not
 //! talks to place (breaks, registration, socials, all-day co-located blocks, sessions without
-//! a room or with several slots) stay where they are and keep their rooms busy.
+//! a room or with several slots) stay where they are and keep their rooms busy. Talks without
+//! a slot (new sessions from the CFP) are placed in the rooms and times the others use.
 
 use hallway_domain::{Guid, Schedule, Session, SessionType, Slot, Slug};
 use hallway_scheduler::model::{
@@ -29,20 +30,22 @@ pub struct Mapping {
 
 impl Mapping {
     /// The slot a placement stands for: minutes on the venue's clock from the day's midnight.
-    pub fn slot(&self, p: &Problem, s: usize, pl: Placement) -> Slot {
-        let tz = jiff::tz::TimeZone::get(&self.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    /// An unknown zone or a time off the calendar is an error, never UTC or the epoch.
+    pub fn slot(&self, p: &Problem, s: usize, pl: Placement) -> Result<Slot, String> {
+        let tz = jiff::tz::TimeZone::get(&self.time_zone)
+            .map_err(|e| format!("time zone {:?}: {e}", self.time_zone))?;
+        let day = self.days[pl.day];
         let at = |minutes: i32| {
-            let local = self.days[pl.day]
-                .to_datetime(jiff::civil::Time::midnight())
+            day.to_datetime(jiff::civil::Time::midnight())
                 .checked_add(jiff::SignedDuration::from_mins(i64::from(minutes)))
-                .unwrap_or_default();
-            tz.to_timestamp(local).unwrap_or(Timestamp::UNIX_EPOCH)
+                .and_then(|local| tz.to_timestamp(local))
+                .map_err(|e| format!("{minutes} minutes into {day}: {e}"))
         };
-        Slot {
+        Ok(Slot {
             room: Some(self.rooms[pl.room].clone()),
-            start: at(pl.start),
-            end: at(pl.start + p.sessions[s].minutes),
-        }
+            start: at(pl.start)?,
+            end: at(pl.start + p.sessions[s].minutes)?,
+        })
     }
 
     pub fn index_of(&self, guid: &Guid) -> Option<usize> {
@@ -55,6 +58,15 @@ fn schedulable(x: &Session) -> bool {
         && !matches!(x.session_type, SessionType::Social | SessionType::Event)
         && x.slots.len() == 1
         && x.slots[0].room.is_some()
+        && x.duration_minutes > 0
+        && x.duration_minutes <= LONGEST_TALK_MINUTES
+}
+
+/// A talk without a slot yet, of a kind and length the optimizer places.
+fn placeable(x: &Session) -> bool {
+    x.slots.is_empty()
+        && x.session_type.is_program()
+        && !matches!(x.session_type, SessionType::Social | SessionType::Event)
         && x.duration_minutes > 0
         && x.duration_minutes <= LONGEST_TALK_MINUTES
 }
@@ -117,6 +129,10 @@ pub fn build(
         .iter()
         .filter(|x| schedulable(x) && !x.slots[0].room.as_ref().is_some_and(|r| areas.contains(r)))
         .collect();
+
+    // Talks not placed yet (a confirmed proposal's new session): the optimizer places them in
+    // the rooms and times the placed ones use.
+    let unplaced: Vec<&Session> = s.sessions.iter().filter(|x| placeable(x)).collect();
 
     // Rooms that host talks, the kinds they host, and when they are in use.
     let mut room_slugs: Vec<Slug> = Vec::new();
@@ -281,13 +297,14 @@ pub fn build(
     let mut items = Vec::new();
     let mut mapping_sessions = Vec::new();
     let mut current = Vec::new();
-    for x in &talks {
-        let slot = &x.slots[0];
-        let (day, a, _) = span_of(slot);
-        let here = day_index.get(&day).map(|&d| Placement {
-            room: room_index[slot.room.as_ref().expect("has a room")],
-            day: d,
-            start: a,
+    for x in talks.iter().chain(&unplaced) {
+        let here = x.slots.first().and_then(|slot| {
+            let (day, a, _) = span_of(slot);
+            day_index.get(&day).map(|&d| Placement {
+                room: room_index[slot.room.as_ref().expect("has a room")],
+                day: d,
+                start: a,
+            })
         });
         let who = x
             .speakers

@@ -3,7 +3,9 @@
 //! proposal that passes them is complete; one that fails gets every problem, by field.
 
 use crate::account::UserId;
+use crate::ids::Guid;
 use crate::ids::Slug;
+use crate::model::{Schedule, Session, SessionType, Speaker, Track};
 use crate::review::scores::Criterion;
 use crate::submission::Status;
 use jiff::Timestamp;
@@ -42,6 +44,27 @@ pub struct ProposalType {
     pub slug: Slug,
     pub name: String,
     pub minutes: u32,
+}
+
+/// The kinds of session a CFP may ask for: what speakers propose, not breaks or socials.
+pub const PROPOSAL_KINDS: [SessionType; 7] = [
+    SessionType::Keynote,
+    SessionType::Talk,
+    SessionType::Panel,
+    SessionType::Lightning,
+    SessionType::Workshop,
+    SessionType::Tutorial,
+    SessionType::Poster,
+];
+
+impl ProposalType {
+    /// The schedule's kind of session this type is: its slug names it (the name is free, so
+    /// "Session presentation" may be a `talk`).
+    pub fn kind(&self) -> Option<SessionType> {
+        PROPOSAL_KINDS
+            .into_iter()
+            .find(|k| k.as_str() == self.slug.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -190,6 +213,16 @@ impl CallForPapers {
                 MAX_LINE,
                 true,
             );
+            if t.kind().is_none() {
+                c.fail(
+                    format!("session_types.{}", t.slug),
+                    format!(
+                        "{} is not a kind of session the schedule knows: use one of {}",
+                        t.slug,
+                        PROPOSAL_KINDS.map(SessionType::as_str).join(", ")
+                    ),
+                );
+            }
             if t.minutes == 0 || t.minutes > 24 * 60 {
                 c.fail(
                     format!("session_types.{}", t.slug),
@@ -393,6 +426,86 @@ pub struct Submission {
     /// The work-in-progress session a confirmed proposal became.
     pub session_guid: Option<String>,
     pub forwarded_from: Option<i64>,
+}
+
+/// The session a confirmed proposal becomes in the work in progress, not yet placed: its
+/// title, abstract, kind and length from its type, its track (added to the edition when new)
+/// and its speakers from their profiles (`speakers`, in the proposal's order). The session's
+/// GUID follows from the proposal's code, so doing this twice adds it once. Returns the GUID.
+pub fn add_to_schedule(
+    schedule: &mut Schedule,
+    cfp: &CallForPapers,
+    proposal: &Submission,
+    speakers: &[Profile],
+) -> Result<Guid, String> {
+    let guid = Guid::derive(&schedule.edition.slug, &format!("cfp-{}", proposal.code), 0);
+    if schedule.sessions.iter().any(|x| x.guid == guid) {
+        return Ok(guid);
+    }
+    let kind = cfp
+        .session_type(&proposal.session_type)
+        .ok_or_else(|| format!("the CFP has no session type {}", proposal.session_type))?;
+    let session_type = kind
+        .kind()
+        .ok_or_else(|| format!("{} is not a kind of session", kind.slug))?;
+    let track = cfp
+        .track(&proposal.track)
+        .ok_or_else(|| format!("the CFP has no track {}", proposal.track))?;
+    if !schedule.events.iter().any(|e| e.slug == proposal.event) {
+        return Err(format!("the schedule has no event {}", proposal.event));
+    }
+    if !schedule.tracks.iter().any(|t| t.slug == track.slug) {
+        schedule.tracks.push(Track {
+            slug: track.slug.clone(),
+            name: track.name.clone(),
+        });
+    }
+    let mut slugs = crate::ids::Slugs::default();
+    for x in &schedule.speakers {
+        slugs.reserve(&x.slug);
+    }
+    let mut on = Vec::new();
+    for p in speakers {
+        let affiliation = (!p.affiliation.trim().is_empty()).then(|| p.affiliation.clone());
+        // The same person confirmed for a second talk is the same speaker, not a namesake.
+        let known = schedule
+            .speakers
+            .iter()
+            .find(|x| x.name == p.name && x.affiliation == affiliation);
+        let slug = match known {
+            Some(x) => x.slug.clone(),
+            None => {
+                let slug = slugs.claim(Slug::from_name(&p.name, "speaker"));
+                schedule.speakers.push(Speaker {
+                    slug: slug.clone(),
+                    name: p.name.clone(),
+                    affiliation,
+                    role: (!p.job_role.trim().is_empty()).then(|| p.job_role.clone()),
+                    bio: p.bio.clone(),
+                });
+                slug
+            }
+        };
+        on.push(slug);
+    }
+    schedule.sessions.push(Session {
+        guid,
+        source_uid: Some(format!("cfp:{}", proposal.code)),
+        event: proposal.event.clone(),
+        title: proposal.title.clone(),
+        subtitle: String::new(),
+        abstract_text: proposal.abstract_.clone(),
+        description: String::new(),
+        language: None,
+        do_not_record: false,
+        session_type,
+        track: Some(track.slug.clone()),
+        speakers: on,
+        duration_minutes: kind.minutes,
+        url: None,
+        slots: Vec::new(),
+    });
+    Ok(guid)
 }
 
 #[cfg(test)]

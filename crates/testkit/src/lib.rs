@@ -303,3 +303,31 @@ pub fn resident_memory() -> u64 {
         .expect("VmRSS in /proc/self/status")
         * 1024
 }
+
+/// A verified account signed in as `email`, the way a person gets one: sign up, follow the
+/// link mailed (taken from the outbox), log in.
+pub async fn signed_in(app: &App, store: &hallway_app::Store, email: &str) -> hallway_app::Viewer {
+    use hallway_store::OutboxStore;
+    let password = "a long enough password";
+    app.sign_up(email, password).await.expect("sign up");
+    let now = jiff::Timestamp::now().as_second();
+    let mut token = None;
+    while let Some(mail) = store.claim_due(now + 1, now + 600).await.expect("outbox") {
+        store.mark_sent(mail.id, now).await.expect("outbox");
+        if mail.recipient == email
+            && let Some(at) = mail.body.find("token=")
+        {
+            let rest = &mail.body[at + "token=".len()..];
+            token = Some(
+                rest.chars()
+                    .take_while(char::is_ascii_hexdigit)
+                    .collect::<String>(),
+            );
+        }
+    }
+    app.verify_email(&token.expect("a verification mail"))
+        .await
+        .expect("verify");
+    let login = app.log_in(email, password, None).await.expect("log in");
+    app.session_viewer(&login.session).await.expect("a session")
+}

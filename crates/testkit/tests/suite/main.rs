@@ -30,6 +30,7 @@ mod broken_files;
 mod browser;
 mod cfp_store;
 mod checkers;
+mod confirmed;
 mod contract;
 mod events;
 mod http;

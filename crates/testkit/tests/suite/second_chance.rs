@@ -1,12 +1,12 @@
 //! A rejected talk's second chance at a partner event, and the transparency report, on both
 //! backends.
 
-use hallway_store::{CfpStore, NewSubmission, OutboxStore, SubmissionStore, Transition};
-use hallway_testkit::TestDb;
+use hallway_store::{CfpStore, NewSubmission, SubmissionStore, Transition};
 use hallway_testkit::domain::cfp::{CallForPapers, CfpTrack, Profile, ProposalText, ProposalType};
 use hallway_testkit::domain::submission::Status;
 use hallway_testkit::domain::{Slug, UserId};
-use hallway_testkit::hallway_app::{App, AppError, EventRef, Store, Viewer};
+use hallway_testkit::hallway_app::{App, AppError, EventRef, Store};
+use hallway_testkit::{TestDb, signed_in};
 
 on_both_backends!(
     a_rejected_talk_is_forwarded_by_all_its_speakers_and_imported_once,
@@ -39,29 +39,6 @@ fn cfp(event: &Slug, track: &str) -> CallForPapers {
         criteria: vec![],
         questions: vec![],
     }
-}
-
-/// A verified account, signed in.
-async fn viewer(app: &App, store: &Store, email: &str) -> Viewer {
-    let password = "a long enough password";
-    app.sign_up(email, password).await.unwrap();
-    let now = jiff::Timestamp::now().as_second();
-    let mut token = None;
-    while let Some(mail) = store.claim_due(now + 1, now + 600).await.unwrap() {
-        store.mark_sent(mail.id, now).await.unwrap();
-        if mail.recipient == email {
-            let at = mail.body.find("token=").unwrap() + "token=".len();
-            token = Some(
-                mail.body[at..]
-                    .chars()
-                    .take_while(char::is_ascii_hexdigit)
-                    .collect::<String>(),
-            );
-        }
-    }
-    app.verify_email(&token.unwrap()).await.unwrap();
-    let login = app.log_in(email, password, None).await.unwrap();
-    app.session_viewer(&login.session).await.unwrap()
 }
 
 /// An edition with two events, each with a CFP: (edition, main, partner).
@@ -139,9 +116,9 @@ async fn a_rejected_talk_is_forwarded_by_all_its_speakers_and_imported_once(db: 
     let (edition, main, partner) = two_cfps(&app, &store, "b-side").await;
     let orga = hallway_testkit::operator();
     let (ada, bob, eve) = (
-        viewer(&app, &store, "ada@example.org").await,
-        viewer(&app, &store, "bob@example.org").await,
-        viewer(&app, &store, "eve@example.org").await,
+        signed_in(&app, &store, "ada@example.org").await,
+        signed_in(&app, &store, "bob@example.org").await,
+        signed_in(&app, &store, "eve@example.org").await,
     );
     let speakers = [ada.user(), bob.user()];
     let rejected = proposal(&store, &edition, &main, "rej1", &speakers, Status::Rejected).await;
@@ -259,7 +236,7 @@ async fn the_transparency_report_counts_tracks_newcomers_and_organisations(db: T
     let orga = hallway_testkit::operator();
     let mut people = Vec::new();
     for (i, affiliation) in ["Google", "Google LLC", "Red Hat"].iter().enumerate() {
-        let v = viewer(&app, &store, &format!("p{i}@example.org")).await;
+        let v = signed_in(&app, &store, &format!("p{i}@example.org")).await;
         let profile = Profile {
             name: format!("Person {i}"),
             affiliation: (*affiliation).into(),
