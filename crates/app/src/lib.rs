@@ -8,6 +8,7 @@ mod error;
 mod export;
 mod import;
 mod mail;
+mod ops;
 mod permissions;
 mod release;
 mod scheduling;
@@ -33,7 +34,7 @@ pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
 
 pub use hallway_domain as domain;
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
-pub use hallway_store::{Backend, EventRef, MailState, MailStatus, Store};
+pub use hallway_store::{Backend, EventRef, MailState, MailStatus, PoolUse, Store};
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};

@@ -76,3 +76,21 @@ pub(crate) async fn run_to(store: &Store, target: i64) -> Result<Vec<i64>> {
         Ok(applied)
     })
 }
+
+/// Versions this binary knows that the database has not applied (empty when up to date).
+pub(crate) async fn pending(store: &Store) -> Result<Vec<i64>> {
+    let steps = match store {
+        Store::Sqlite(_) => SQLITE,
+        Store::Postgres(_) => POSTGRES,
+    };
+    let done: Vec<i64> = on_pool!(store, |pool| {
+        sqlx::query_scalar("SELECT version FROM hallway_migrations")
+            .fetch_all(pool)
+            .await?
+    });
+    Ok(steps
+        .iter()
+        .map(|s| s.0)
+        .filter(|v| !done.contains(v))
+        .collect())
+}

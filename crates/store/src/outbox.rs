@@ -34,7 +34,16 @@ pub enum MailState {
 }
 
 impl MailState {
-    fn parse(s: &str) -> Result<Self> {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sending => "sending",
+            Self::Sent => "sent",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Result<Self> {
         Ok(match s {
             "queued" => Self::Queued,
             "sending" => Self::Sending,

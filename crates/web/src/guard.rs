@@ -11,7 +11,7 @@ use std::time::Duration;
 /// Paths that are right before any release is rendered: the health check, the assets, the
 /// API description and the account pages.
 fn needs_no_release(path: &str) -> bool {
-    path == "/healthz"
+    crate::ops::needs_no_release(path)
         || path.starts_with("/static/")
         || path == "/api/v1/openapi.json"
         || crate::account::needs_no_release(path)

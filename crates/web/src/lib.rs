@@ -13,6 +13,7 @@ mod extract;
 mod guard;
 mod html;
 mod limits;
+mod ops;
 mod page;
 mod per_ip;
 mod released;
@@ -42,6 +43,7 @@ pub struct AppState {
     pub site: Arc<Site>,
     /// Cookies (`Secure` when the public URL is https) and the site's origin for forms.
     pub accounts: account::Settings,
+    metrics: Arc<ops::Metrics>,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
             app: app.with_public_url(public_url),
             site: Arc::new(Site::new(public_url)),
             accounts: account::Settings::for_url(public_url),
+            metrics: Arc::new(ops::Metrics::new(&route_paths())),
         }
     }
 }
@@ -87,7 +90,6 @@ pub fn route_paths() -> Vec<&'static str> {
 
 fn routes() -> Routes {
     let routes = Routes::new()
-        .route("/healthz", get(served::health))
         .route("/api/v1/editions", get(api::editions))
         .route("/api/v1/editions/{edition}", get(api::edition))
         .route("/api/v1/editions/{edition}/sessions", get(api::sessions))
@@ -103,7 +105,7 @@ fn routes() -> Routes {
         .route("/{edition}/now", get(agenda::now::page))
         .route("/{edition}/search", get(agenda::search::page))
         .route("/{edition}/sessions.ics", get(exports::sessions_feed));
-    account::routes(routes)
+    ops::routes(account::routes(routes))
 }
 
 /// Every route, under the per-request limits in `limits`.
@@ -132,6 +134,8 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "same-origin"))
         .layer(header(header::X_FRAME_OPTIONS, "DENY"))
+        // Outermost, so that every answer (refusals and time-outs too) is counted and named.
+        .layer(middleware::from_fn_with_state(state.clone(), ops::observe))
         .with_state(state)
 }
 

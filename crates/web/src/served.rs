@@ -67,7 +67,3 @@ fn redirect(to: &str, uri: &Uri) -> Response {
         None => Redirect::permanent(to).into_response(),
     }
 }
-
-pub async fn health() -> &'static str {
-    "ok"
-}

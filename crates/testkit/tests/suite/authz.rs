@@ -26,6 +26,8 @@ use Access::*;
 fn rule(path: &str) -> Option<(Access, Access)> {
     Some(match path {
         "/healthz"
+        | "/readyz"
+        | "/metrics"
         | "/api/v1/editions"
         | "/api/v1/editions/{edition}"
         | "/api/v1/editions/{edition}/sessions"

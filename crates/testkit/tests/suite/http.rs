@@ -690,6 +690,10 @@ async fn pages_wait_for_the_first_render() {
     let http = client();
     let health = http.get(server.url("/healthz")).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK);
+    // Alive, but not ready for a load balancer to send visitors.
+    let ready = http.get(server.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(ready.text().await.unwrap().contains("being rendered"));
     for path in [
         "/".to_owned(),
         format!("/{e}/"),
@@ -717,6 +721,8 @@ async fn pages_wait_for_the_first_render() {
         let r = http.get(server.url(&path)).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK, "{path}");
     }
+    let ready = http.get(server.url("/readyz")).send().await.unwrap();
+    assert_eq!(ready.status(), StatusCode::OK);
     server.stop().await;
 }
 

@@ -37,6 +37,7 @@ mod http;
 mod http_limits;
 mod import;
 mod mail;
+mod ops;
 mod pages;
 mod scheduling;
 mod search;
