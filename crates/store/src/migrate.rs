@@ -8,6 +8,8 @@ const SQLITE: &[(i64, &str)] = &[
     (2, include_str!("../migrations/sqlite/0002_interchange.sql")),
     (3, include_str!("../migrations/sqlite/0003_scheduling.sql")),
     (4, include_str!("../migrations/sqlite/0004_accounts.sql")),
+    // 5 is reserved for another change.
+    (6, include_str!("../migrations/sqlite/0006_versions.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -20,6 +22,7 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../migrations/postgres/0003_scheduling.sql"),
     ),
     (4, include_str!("../migrations/postgres/0004_accounts.sql")),
+    (6, include_str!("../migrations/postgres/0006_versions.sql")),
 ];
 
 /// Applies what is missing and returns the versions applied now.
