@@ -597,7 +597,8 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
     fails_saying(&out, "solve again, or apply it anyway (--force)");
     let line = error_line(&out);
     assert!(
-        line.contains("proposal 1 was solved on version") && line.contains("which is now at version"),
+        line.contains("proposal 1 was solved on version")
+            && line.contains("which is now at version"),
         "{line}"
     );
     let out = hallway(
