@@ -57,58 +57,58 @@ impl ReleaseStore for Store {
         // The store's own failures, and apart from them what `decide` refused.
         let made: Result<Result<Release, E>> = on_pool!(self, |pool| {
             async {
-            let mut tx = pool.begin_write().await?;
-            // Every writer of the work in progress locks this row first (SQLite's write lock
-            // is the whole database's), so no save commits while the release reads.
-            let sql = format!(
-                "SELECT id FROM editions WHERE slug = $1{}",
-                pool.for_update()
-            );
-            let edition_id: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
-                .bind(edition.as_str())
+                let mut tx = pool.begin_write().await?;
+                // Every writer of the work in progress locks this row first (SQLite's write lock
+                // is the whole database's), so no save commits while the release reads.
+                let sql = format!(
+                    "SELECT id FROM editions WHERE slug = $1{}",
+                    pool.for_update()
+                );
+                let edition_id: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+                    .bind(edition.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("edition {edition}")))?;
+                let schedule = tx.read_work_in_progress(edition).await?.schedule;
+                let previous = sqlx::query(
+                    "SELECT number, schedule FROM releases WHERE edition_id = $1 ORDER BY number DESC LIMIT 1",
+                )
+                .bind(edition_id)
                 .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("edition {edition}")))?;
-            let schedule = tx.read_work_in_progress(edition).await?.schedule;
-            let previous = sqlx::query(
-                "SELECT number, schedule FROM releases WHERE edition_id = $1 ORDER BY number DESC LIMIT 1",
-            )
-            .bind(edition_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let (next, previous): (u32, Option<Schedule>) = match previous {
-                Some(row) => (
-                    number(row.try_get("number")?)? + 1,
-                    Some(decode(&row.try_get::<String, _>("schedule")?, "release")?),
-                ),
-                None => (1, None),
-            };
-            // Decided inside the transaction, so two racing releases see the same previous one.
-            let changes = match decide(&schedule, previous.as_ref()) {
-                Ok(Some(changes)) => changes,
-                Ok(None) => return Err(StoreError::Unchanged(next - 1)),
-                Err(refused) => return Ok(Err(refused)),
-            };
-            sqlx::query(
-                "INSERT INTO releases (edition_id, number, released_at, schedule, changes)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(edition_id)
-            .bind(i64::from(next))
-            .bind(released_at.as_second())
-            .bind(encode(&schedule)?)
-            .bind(encode(&changes)?)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(Ok(Release {
-                number: next,
-                released_at,
-                changes,
-                schedule,
-            }))
-        }
-        .await
+                .await?;
+                let (next, previous): (u32, Option<Schedule>) = match previous {
+                    Some(row) => (
+                        number(row.try_get("number")?)? + 1,
+                        Some(decode(&row.try_get::<String, _>("schedule")?, "release")?),
+                    ),
+                    None => (1, None),
+                };
+                // Decided inside the transaction, so two racing releases see the same previous one.
+                let changes = match decide(&schedule, previous.as_ref()) {
+                    Ok(Some(changes)) => changes,
+                    Ok(None) => return Err(StoreError::Unchanged(next - 1)),
+                    Err(refused) => return Ok(Err(refused)),
+                };
+                sqlx::query(
+                    "INSERT INTO releases (edition_id, number, released_at, schedule, changes)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(edition_id)
+                .bind(i64::from(next))
+                .bind(released_at.as_second())
+                .bind(encode(&schedule)?)
+                .bind(encode(&changes)?)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Ok(Release {
+                    number: next,
+                    released_at,
+                    changes,
+                    schedule,
+                }))
+            }
+            .await
         });
         made.map_err(E::from)?
     }
