@@ -64,7 +64,7 @@ impl App {
     ) -> Result<Vec<(String, String)>> {
         let edition = parse_slug(edition)?;
         orga.covers(&edition)?;
-        let mut schedule = self.store.work_in_progress(&edition).await?;
+        let mut schedule = self.store.work_in_progress(&edition).await?.schedule;
         let mut out = Vec::new();
         for (proposal, cfp) in self.confirmed_without_session(&edition).await? {
             let speakers = self.speaker_profiles(&proposal).await?;
@@ -78,11 +78,27 @@ impl App {
     }
 
     async fn schedule_confirmed_of(&self, edition: &Slug) -> Result<Vec<(String, Guid)>> {
+        // Organizers may be saving the work in progress meanwhile: a save based on a version
+        // someone else moved on is refused, so read again and add again.
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            match self.add_confirmed_once(edition).await {
+                Err(crate::AppError::Store(hallway_store::StoreError::VersionConflict {
+                    ..
+                })) if attempts < 5 => continue,
+                other => return other,
+            }
+        }
+    }
+
+    async fn add_confirmed_once(&self, edition: &Slug) -> Result<Vec<(String, Guid)>> {
         let waiting = self.confirmed_without_session(edition).await?;
         if waiting.is_empty() {
             return Ok(Vec::new());
         }
-        let mut schedule = self.store.work_in_progress(edition).await?;
+        let wip = self.store.work_in_progress(edition).await?;
+        let mut schedule = wip.schedule;
         let mut added = Vec::new();
         for (proposal, cfp) in &waiting {
             let speakers = self.speaker_profiles(proposal).await?;
@@ -91,7 +107,10 @@ impl App {
             })?;
             added.push((proposal, guid));
         }
-        self.store.save_work_in_progress(&schedule).await?;
+        self.store
+            .save_work_in_progress(&schedule, wip.version)
+            .await
+            .map_err(crate::AppError::Store)?;
         for (proposal, guid) in &added {
             self.store
                 .set_session_guid(proposal.id, &guid.to_string())

@@ -21,7 +21,7 @@ impl App {
     ) -> Result<CrowdOutcome> {
         let slug = crate::parse_slug(edition)?;
         orga.writes(&slug)?;
-        let schedule = self.store.work_in_progress(&slug).await?;
+        let schedule = self.store.work_in_progress(&slug).await?.schedule;
         let track_index: HashMap<_, _> = schedule
             .tracks
             .iter()

@@ -46,7 +46,7 @@ impl App {
     ) -> Result<String> {
         let slug = crate::parse_slug(edition)?;
         orga.covers(&slug)?;
-        let schedule = self.store.work_in_progress(&slug).await?;
+        let schedule = self.store.work_in_progress(&slug).await?.schedule;
         let export = Export::new(
             &schedule,
             "work in progress",

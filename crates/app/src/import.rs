@@ -1,7 +1,7 @@
 //! Importing a published schedule into an edition's work in progress.
 
 use crate::{App, AppError, OrgaCtx, Result};
-use hallway_domain::{ChangeSet, Schedule, Slug};
+use hallway_domain::{ChangeSet, Schedule, Slug, WorkInProgress};
 use hallway_formats::{ErrorKind, Format, FormatError, ImportOptions, Warning};
 use hallway_store::{EditionStore, ScheduleStore, StoreError};
 use std::io::Read;
@@ -41,6 +41,8 @@ pub struct ImportOutcome {
     pub created: bool,
     pub changes: ChangeSet,
     pub warnings: Vec<Warning>,
+    /// The work in progress's version the import saved.
+    pub version: u64,
 }
 
 /// Refuses a file before reading it when it is larger than an import reads.
@@ -149,6 +151,8 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         };
+        let based_on = previous.as_ref().map_or(0, |p| p.version);
+        let previous = previous.map(|p| p.schedule);
         let changes = match &previous {
             Some(old) => {
                 imported.schedule.adopt_guids(old);
@@ -179,7 +183,11 @@ impl App {
             }
         }
         let schedule = imported.schedule;
-        self.store.save_work_in_progress(&schedule).await?;
+        // Refused, never a silent overwrite, when another write came in since the read above.
+        let version = self
+            .store
+            .save_work_in_progress(&schedule, based_on)
+            .await?;
         Ok(ImportOutcome {
             edition: schedule.edition.slug.clone(),
             edition_name: schedule.edition.name.clone(),
@@ -188,13 +196,33 @@ impl App {
             created: previous.is_none(),
             changes,
             warnings: imported.warnings,
+            version,
         })
     }
 
-    /// The edition's work-in-progress schedule (organizers only; never cached).
-    pub async fn work_in_progress(&self, orga: &OrgaCtx, edition: &str) -> Result<Schedule> {
+    /// The edition's work-in-progress schedule and its version (organizers only; never
+    /// cached). A change made on it is saved with that version (`save_work_in_progress`).
+    pub async fn work_in_progress(&self, orga: &OrgaCtx, edition: &str) -> Result<WorkInProgress> {
         let slug = crate::parse_slug(edition)?;
         orga.covers(&slug)?;
         Ok(self.store.work_in_progress(&slug).await?)
+    }
+
+    /// Saves an organizer's change to the work in progress, made on version `based_on` (0 for
+    /// a new edition), and returns the new version. When another write came in since, nothing
+    /// is saved and the answer is a conflict naming both versions: the change is to be made
+    /// again on the current work in progress, never written over it.
+    pub async fn save_work_in_progress(
+        &self,
+        orga: &OrgaCtx,
+        schedule: &Schedule,
+        based_on: u64,
+    ) -> Result<u64> {
+        let slug = &schedule.edition.slug;
+        orga.writes(slug)?;
+        if based_on == 0 {
+            orga.may_create_editions()?;
+        }
+        Ok(self.store.save_work_in_progress(schedule, based_on).await?)
     }
 }

@@ -29,6 +29,7 @@ pub use import::{
 pub use mail::{MailWorker, Sent, SmtpSettings};
 pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
 pub use release::Force;
+pub use scheduling::{Applied, StaleProposal};
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
 pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
 
@@ -144,6 +145,23 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::Conflict(what) => Self::Conflict(what),
+            StoreError::VersionConflict { current, based_on } => Self::Conflict(format!(
+                "the work in progress is at version {current}; this save was based on version {based_on}: reload and apply your change again"
+            )),
+            StoreError::ProposalConflict {
+                number,
+                solved_on: 0,
+                current,
+            } => Self::Conflict(format!(
+                "proposal {number} was solved before the work in progress had versions (it is now at version {current}): solve again, or apply it anyway (--force)"
+            )),
+            StoreError::ProposalConflict {
+                number,
+                solved_on,
+                current,
+            } => Self::Conflict(format!(
+                "proposal {number} was solved on version {solved_on} of the work in progress, which is now at version {current}: solve again, or apply it anyway (--force)"
+            )),
             StoreError::Unchanged(number) => Self::Unchanged(number),
             other => Self::Store(other),
         }

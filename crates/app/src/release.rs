@@ -2,7 +2,7 @@
 
 use crate::{App, AppError, OrgaCtx, Result};
 use hallway_domain::{ChangeSet, Release};
-use hallway_store::{ReleaseStore, ScheduleStore};
+use hallway_store::ReleaseStore;
 
 /// Whether to make a release when nothing changed since the last one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -15,30 +15,27 @@ pub enum Force {
 
 impl App {
     /// Freezes the edition's work-in-progress schedule into its next release, with the changes
-    /// since the release before as its changelog entry. A schedule that no page could show
-    /// (see `domain::bounds`) is refused with the reason, never found out by the server.
+    /// since the release before as its changelog entry. The work in progress is read inside
+    /// the transaction that writes the release, so the release is exactly one saved version.
+    /// A schedule that no page could show (see `domain::bounds`) is refused with the reason,
+    /// never found out by the server.
     pub async fn release(&self, orga: &OrgaCtx, edition: &str, force: Force) -> Result<Release> {
         let slug = crate::parse_slug(edition)?;
         orga.writes(&slug)?;
-        let schedule = self.store.work_in_progress(&slug).await?;
-        schedule
-            .check_bounds()
-            .map_err(|reason| AppError::OutOfBounds {
-                edition: slug.to_string(),
-                reason: reason.to_string(),
-            })?;
-        let release = self
-            .store
-            .create_release(
-                &schedule,
-                jiff::Timestamp::now(),
-                |previous| match previous {
-                    Some(old) if old == &schedule && force == Force::OnlyIfChanged => None,
-                    Some(old) => Some(ChangeSet::between(old, &schedule)),
+        self.store
+            .create_release(&slug, jiff::Timestamp::now(), |schedule, previous| {
+                schedule
+                    .check_bounds()
+                    .map_err(|reason| AppError::OutOfBounds {
+                        edition: slug.to_string(),
+                        reason: reason.to_string(),
+                    })?;
+                Ok(match previous {
+                    Some(old) if old == schedule && force == Force::OnlyIfChanged => None,
+                    Some(old) => Some(ChangeSet::between(old, schedule)),
                     None => Some(ChangeSet::default()),
-                },
-            )
-            .await?;
-        Ok(release)
+                })
+            })
+            .await
     }
 }

@@ -9,7 +9,7 @@ use hallway_scheduler::anneal::{Budget, Report};
 use hallway_scheduler::eval::{Breakdown, Evaluator};
 use hallway_scheduler::model::{Placement, Problem};
 use hallway_scheduler::solve;
-use hallway_store::{AttendeeStore, ScheduleStore, SchedulingStore};
+use hallway_store::{AttendeeStore, ScheduleStore, SchedulingStore, StoreError};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -98,9 +98,31 @@ pub struct ProblemFile {
     pub sessions: Vec<Guid>,
 }
 
+/// Whether a proposal solved on another version of the work in progress than the current one
+/// may be applied over it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StaleProposal {
+    /// Refuse it: applying it would undo what was written since it was solved.
+    #[default]
+    Refuse,
+    /// Apply its placements over the current work in progress anyway.
+    Apply,
+}
+
+/// What applying a proposal did.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    pub number: u32,
+    pub changes: ChangeSet,
+    /// The work in progress's version after it.
+    pub version: u64,
+}
+
 /// Everything a solve needs, read once.
 struct Inputs {
     schedule: Schedule,
+    /// The work in progress's version the schedule is.
+    version: u64,
     problem: Problem,
     mapping: Mapping,
 }
@@ -112,7 +134,10 @@ impl App {
         keep_close: bool,
         interest: Option<&[Vec<Guid>]>,
     ) -> Result<Inputs> {
-        let schedule = self.store.work_in_progress(edition).await?;
+        let wip = self.store.work_in_progress(edition).await?;
+        let schedule = wip.schedule;
+        // Read after the work in progress: a pin made in between bumps the version, so a
+        // proposal built on it can never be applied over the version recorded here.
         let pinned: HashSet<Guid> = self.store.pinned(edition).await?.into_iter().collect();
         let bookmarks = match interest {
             Some(i) => i.to_vec(),
@@ -126,6 +151,7 @@ impl App {
         }
         Ok(Inputs {
             schedule,
+            version: wip.version,
             problem,
             mapping,
         })
@@ -215,6 +241,7 @@ impl App {
                 figures: figures(&solution.breakdown, p),
                 bound: figures(&solution.bound, p),
                 applied_at: None,
+                solved_on: Some(inputs.version),
             };
             let number = app
                 .store
@@ -273,19 +300,32 @@ impl App {
         })
     }
 
-    /// Writes a proposal into the work in progress (never into a release). Returns what
-    /// changed.
+    /// Writes a proposal into the work in progress (never into a release). A proposal solved
+    /// on another version of the work in progress than the current one is refused with a
+    /// conflict (it would undo what was written since) unless `stale` says to apply it
+    /// anyway. The check and the write are one transaction. Returns what changed.
     pub async fn apply_proposal(
         &self,
         orga: &OrgaCtx,
         edition: &str,
         number: Option<u32>,
-    ) -> Result<(u32, ChangeSet)> {
+        stale: StaleProposal,
+    ) -> Result<Applied> {
         let slug = crate::parse_slug(edition)?;
         orga.writes(&slug)?;
         let proposal = self.store.proposal(&slug, number).await?;
         let before = self.store.work_in_progress(&slug).await?;
-        let mut after = before.clone();
+        let force = stale == StaleProposal::Apply;
+        // Said before the work below; the write checks again, with the version row locked.
+        if !force && proposal.solved_on != Some(before.version) {
+            return Err(StoreError::ProposalConflict {
+                number: proposal.number,
+                solved_on: proposal.solved_on.unwrap_or(0),
+                current: before.version,
+            }
+            .into());
+        }
+        let mut after = before.schedule.clone();
         for placed in &proposal.placements {
             if let Some(x) = after.sessions.iter_mut().find(|x| x.guid == placed.guid) {
                 let slot = hallway_domain::Slot {
@@ -301,11 +341,21 @@ impl App {
             }
         }
         after.fit_dates_to_slots();
-        self.store.save_work_in_progress(&after).await?;
-        self.store
-            .mark_applied(&slug, proposal.number, jiff::Timestamp::now())
+        let version = self
+            .store
+            .apply_proposal(
+                &after,
+                proposal.number,
+                before.version,
+                force,
+                jiff::Timestamp::now(),
+            )
             .await?;
-        Ok((proposal.number, ChangeSet::between(&before, &after)))
+        Ok(Applied {
+            number: proposal.number,
+            changes: ChangeSet::between(&before.schedule, &after),
+            version,
+        })
     }
 
     /// The edition's problem as the optimizer sees it, on the attendees' bookmarks.
@@ -356,14 +406,16 @@ impl App {
         ))
     }
 
-    /// Pins sessions where they are (or unpins them): solves move everything else.
+    /// Pins sessions where they are (or unpins them): solves move everything else. A change
+    /// bumps the work in progress's version (proposals solved before it go stale), which it
+    /// returns.
     pub async fn pin_sessions(
         &self,
         orga: &OrgaCtx,
         edition: &str,
         sessions: &[Guid],
         pinned: bool,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         let slug = crate::parse_slug(edition)?;
         orga.writes(&slug)?;
         Ok(self.store.set_pinned(&slug, sessions, pinned).await?)
@@ -387,14 +439,14 @@ impl App {
         Ok(self.store.pinned(&slug).await?)
     }
 
-    /// Sets how many people a room seats.
+    /// Sets how many people a room seats; returns the work in progress's new version.
     pub async fn set_room_capacity(
         &self,
         orga: &OrgaCtx,
         edition: &str,
         room: &str,
         capacity: Option<u32>,
-    ) -> Result<()> {
+    ) -> Result<u64> {
         let slug = crate::parse_slug(edition)?;
         orga.writes(&slug)?;
         let room = crate::parse_slug(room)?;
@@ -566,7 +618,7 @@ impl App {
     ) -> Result<Vec<Guid>> {
         let slug = crate::parse_slug(edition)?;
         orga.covers(&slug)?;
-        let s = self.store.work_in_progress(&slug).await?;
+        let s = self.store.work_in_progress(&slug).await?.schedule;
         let index = SessionNames::new(&s);
         names
             .iter()
@@ -585,7 +637,7 @@ impl App {
     ) -> Result<Vec<Vec<Guid>>> {
         let slug = crate::parse_slug(edition)?;
         orga.covers(&slug)?;
-        let s = self.store.work_in_progress(&slug).await?;
+        let s = self.store.work_in_progress(&slug).await?.schedule;
         parse_interest(&s, file, bytes)
     }
 }

@@ -24,6 +24,6 @@ pub use changes::{Change, ChangeCounts, ChangeSet};
 pub use ids::{Guid, Slug, SlugError, Slugs};
 pub use model::{
     Edition, Event, EventKind, Release, ReleaseNote, Room, Schedule, Session, SessionType, Slot,
-    Speaker, Track,
+    Speaker, Track, WorkInProgress,
 };
 pub use proposal::{Figures, Proposal, ProposedSlot};

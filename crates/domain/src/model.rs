@@ -285,6 +285,16 @@ pub fn is_web_url(url: &str) -> bool {
     })
 }
 
+/// The work in progress as read at one moment, with its version: every write to it bumps the
+/// version, and a save states the version it was based on, so that a save made on an older
+/// one is refused instead of undoing what was written since.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WorkInProgress {
+    pub schedule: Schedule,
+    /// 1 for the first save of an edition; 0 stands for "no edition yet" when saving.
+    pub version: u64,
+}
+
 /// A whole schedule: the work in progress or a frozen release.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Schedule {

@@ -50,4 +50,8 @@ pub struct Proposal {
     pub bound: Figures,
     /// When it was written into the work in progress, if it was.
     pub applied_at: Option<Timestamp>,
+    /// The version of the work in progress it was solved on (none for proposals stored before
+    /// versions): it applies over that version only, unless forced.
+    #[serde(default)]
+    pub solved_on: Option<u64>,
 }

@@ -463,7 +463,7 @@ async fn run(cli: Cli) -> Result<()> {
             let out = out?;
             print_import("the demo schedule", &out);
             let edition = out.edition.to_string();
-            for room in app.work_in_progress(&orga, &edition).await?.rooms {
+            for room in app.work_in_progress(&orga, &edition).await?.schedule.rooms {
                 let seats = demo::assumed_capacity(&room.name);
                 app.set_room_capacity(&orga, &edition, room.slug.as_str(), Some(seats))
                     .await?;

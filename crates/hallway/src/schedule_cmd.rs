@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use clap::Subcommand;
 use hallway_app::scheduler::anneal::{self, Budget};
 use hallway_app::scheduler::cosplib;
-use hallway_app::{App, OrgaCtx, SolveOptions};
+use hallway_app::{App, OrgaCtx, SolveOptions, StaleProposal};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -68,6 +68,10 @@ pub enum ScheduleCommand {
         edition: Option<String>,
         #[arg(long)]
         proposal: Option<u32>,
+        /// Apply it even when the work in progress changed since it was solved: its
+        /// placements then go over what changed.
+        #[arg(long)]
+        force: bool,
     },
     /// Fix sessions where they are: solves move everything else around them.
     Pin {
@@ -273,13 +277,18 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
                 f.cost, proposal.bound.cost, proposal.bound.conflicts, proposal.bound.overflow
             );
             if apply {
-                let (n, changes) = app
-                    .apply_proposal(&orga, &edition, Some(proposal.number))
+                let applied = app
+                    .apply_proposal(
+                        &orga,
+                        &edition,
+                        Some(proposal.number),
+                        StaleProposal::Refuse,
+                    )
                     .await?;
-                let c = changes.counts();
+                let c = applied.changes.counts();
                 println!(
-                    "Applied proposal {n} to the work in progress: {} moved in time, {} moved room",
-                    c.moved_in_time, c.moved_room
+                    "Applied proposal {} to the work in progress (now version {}): {} moved in time, {} moved room",
+                    applied.number, applied.version, c.moved_in_time, c.moved_room
                 );
             } else {
                 println!(
@@ -350,14 +359,23 @@ pub async fn run(database: &str, command: ScheduleCommand) -> Result<()> {
             }
             Ok(())
         }
-        ScheduleCommand::Apply { edition, proposal } => {
+        ScheduleCommand::Apply {
+            edition,
+            proposal,
+            force,
+        } => {
             let (app, orga) = open().await?;
             let edition = only_edition(&app, edition).await?;
-            let (n, changes) = app.apply_proposal(&orga, &edition, proposal).await?;
-            let c = changes.counts();
+            let stale = if force {
+                StaleProposal::Apply
+            } else {
+                StaleProposal::Refuse
+            };
+            let applied = app.apply_proposal(&orga, &edition, proposal, stale).await?;
+            let c = applied.changes.counts();
             println!(
-                "Applied proposal {n} to the work in progress of {edition}: {} moved in time, {} moved room (`hallway release` publishes it)",
-                c.moved_in_time, c.moved_room
+                "Applied proposal {} to the work in progress of {edition} (now version {}): {} moved in time, {} moved room (`hallway release` publishes it)",
+                applied.number, applied.version, c.moved_in_time, c.moved_room
             );
             Ok(())
         }

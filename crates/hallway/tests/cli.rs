@@ -119,7 +119,11 @@ async fn an_update_that_removes_most_sessions_asks_first() {
             text(&refused)
         );
         let (app, orga) = App::open_as_operator(url).await.unwrap();
-        let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+        let wip = app
+            .work_in_progress(&orga, "kccnceu2026")
+            .await
+            .unwrap()
+            .schedule;
         assert_eq!(wip.sessions.len(), 596);
 
         let allowed = hallway(
@@ -179,7 +183,11 @@ async fn bad_files_fail_on_one_line_and_change_nothing() {
     );
     assert!(ok.status.success(), "{}", text(&ok));
     let (app, orga) = App::open_as_operator(&db.url).await.unwrap();
-    let before = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+    let before = app
+        .work_in_progress(&orga, "kccnceu2026")
+        .await
+        .unwrap()
+        .schedule;
 
     let full = std::fs::read(kubecon_file("03-22")).unwrap();
     let files: Vec<(&str, Vec<u8>, &str)> = vec![
@@ -246,7 +254,10 @@ async fn bad_files_fail_on_one_line_and_change_nothing() {
     );
     assert!(!missing.status.success() && text(&missing).contains("no-such-file.ics"));
     assert_eq!(
-        app.work_in_progress(&orga, "kccnceu2026").await.unwrap(),
+        app.work_in_progress(&orga, "kccnceu2026")
+            .await
+            .unwrap()
+            .schedule,
         before
     );
 }
@@ -518,7 +529,11 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
     .await
     .unwrap();
     let movable = app.movable_sessions(&orga, "kccnceu2026").await.unwrap();
-    let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, "kccnceu2026")
+        .await
+        .unwrap()
+        .schedule;
     let uid = wip
         .sessions
         .iter()
@@ -576,6 +591,21 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
     succeeds_saying(&out, "Applied proposal 1");
     let out = hallway(dir.path(), &["--database", db, "schedule", "compare"]);
     assert!(text(&out).contains("\n0 sessions move"), "{}", text(&out));
+    // Applied, proposal 1 was solved on the version before: applying it again is refused, with
+    // both versions and what to do, unless forced.
+    let out = hallway(dir.path(), &["--database", db, "schedule", "apply"]);
+    fails_saying(&out, "solve again, or apply it anyway (--force)");
+    let line = error_line(&out);
+    assert!(
+        line.contains("proposal 1 was solved on version")
+            && line.contains("which is now at version"),
+        "{line}"
+    );
+    let out = hallway(
+        dir.path(),
+        &["--database", db, "schedule", "apply", "--force"],
+    );
+    succeeds_saying(&out, "Applied proposal 1");
 
     let (app, orga) = App::open_as_operator(&format!(
         "sqlite://{}",
@@ -583,7 +613,11 @@ async fn schedule_solve_compare_pin_and_apply_on_the_demo_edition() {
     ))
     .await
     .unwrap();
-    let after = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+    let after = app
+        .work_in_progress(&orga, "kccnceu2026")
+        .await
+        .unwrap()
+        .schedule;
     let pinned = |s: &hallway_testkit::domain::Schedule| {
         s.sessions
             .iter()
@@ -742,7 +776,11 @@ async fn user_grant_gives_roles_per_edition_and_event() {
     app.sign_up("rev@example.org", "a reviewer's password")
         .await
         .unwrap();
-    let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, "kccnceu2026")
+        .await
+        .unwrap()
+        .schedule;
     let event = wip.events[0].slug.to_string();
     let track = wip.tracks[0].slug.to_string();
 

@@ -5,6 +5,22 @@ pub enum StoreError {
     NotFound(String),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A write based on a version of the work in progress that is no longer the current one:
+    /// refused whole, so that what was written since is not lost.
+    #[error(
+        "the work in progress is at version {current}; this save was based on version {based_on}"
+    )]
+    VersionConflict { current: u64, based_on: u64 },
+    /// A proposal solved on an older version of the work in progress than the current one.
+    #[error(
+        "proposal {number} was solved on version {solved_on} of the work in progress, which is now at version {current}"
+    )]
+    ProposalConflict {
+        number: u32,
+        /// 0 for a proposal stored before versions were kept.
+        solved_on: u64,
+        current: u64,
+    },
     /// A release was asked for, but release {0} already holds this schedule.
     #[error("release {0} already holds this schedule")]
     Unchanged(u32),

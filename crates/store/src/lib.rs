@@ -74,6 +74,10 @@ pub(crate) trait Dialect {
     /// A transaction that will write: SQLite takes the write lock up front (`BEGIN IMMEDIATE`),
     /// so a read-then-write transaction cannot fail to upgrade under concurrent writers.
     async fn begin_write(&self) -> Result<Transaction<'static, Self::Db>>;
+    /// A read-only transaction that sees one snapshot throughout, so that a schedule read with
+    /// several statements is never a mix of two saves. SQLite's read transaction is one
+    /// snapshot already (WAL); PostgreSQL's default (READ COMMITTED) takes one per statement.
+    async fn begin_snapshot(&self) -> Result<Transaction<'static, Self::Db>>;
     /// Row locking for read-modify-write, where the backend has it.
     fn for_update(&self) -> &'static str;
 }
@@ -82,6 +86,9 @@ impl Dialect for SqlitePool {
     type Db = Sqlite;
     async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
         Ok(self.begin_with("BEGIN IMMEDIATE").await?)
+    }
+    async fn begin_snapshot(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.begin().await?)
     }
     fn for_update(&self) -> &'static str {
         ""
@@ -92,6 +99,11 @@ impl Dialect for PgPool {
     type Db = Postgres;
     async fn begin_write(&self) -> Result<Transaction<'static, Postgres>> {
         Ok(self.begin().await?)
+    }
+    async fn begin_snapshot(&self) -> Result<Transaction<'static, Postgres>> {
+        Ok(self
+            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await?)
     }
     fn for_update(&self) -> &'static str {
         " FOR UPDATE"

@@ -1,22 +1,28 @@
 //! Releases: immutable snapshots, numbered per edition.
 
+use crate::schedule::ReadWorkInProgress;
 use crate::{Dialect, Result, Store, StoreError, on_pool};
 use hallway_domain::{ChangeSet, Release, ReleaseNote, Schedule, Slug};
 use jiff::Timestamp;
 use sqlx::{AssertSqlSafe, Row};
 
 pub trait ReleaseStore {
-    /// Stores `schedule` as the edition's next release. `changes_since` gets the previous
-    /// release's schedule (if any) inside the same transaction, so the changelog cannot be
-    /// computed against a release that another writer just superseded.
-    async fn create_release<F>(
+    /// Freezes the edition's work in progress into its next release. The work in progress is
+    /// read inside the transaction that writes the release, with the edition's version row
+    /// locked, so the release holds exactly one saved version, never a mix of two saves.
+    /// `decide` gets that work in progress and the previous release's schedule (if any), in
+    /// the same transaction, so the changelog cannot be computed against a release that
+    /// another writer just superseded: it answers the changes, `Ok(None)` to decline (the
+    /// answer is then `Unchanged`), or an error to refuse.
+    async fn create_release<F, E>(
         &self,
-        schedule: &Schedule,
+        edition: &Slug,
         released_at: Timestamp,
-        changes_since: F,
-    ) -> Result<Release>
+        decide: F,
+    ) -> Result<Release, E>
     where
-        F: FnOnce(Option<&Schedule>) -> Option<ChangeSet> + Send;
+        F: FnOnce(&Schedule, Option<&Schedule>) -> Result<Option<ChangeSet>, E> + Send,
+        E: From<StoreError> + Send;
     async fn latest_release(&self, edition: &Slug) -> Result<Option<Release>>;
     async fn release(&self, edition: &Slug, number: u32) -> Result<Release>;
     /// The changelog: every release's number, time and changes, newest first.
@@ -38,64 +44,73 @@ fn number(n: i64) -> Result<u32> {
 }
 
 impl ReleaseStore for Store {
-    async fn create_release<F>(
+    async fn create_release<F, E>(
         &self,
-        schedule: &Schedule,
+        edition: &Slug,
         released_at: Timestamp,
-        changes_since: F,
-    ) -> Result<Release>
+        decide: F,
+    ) -> Result<Release, E>
     where
-        F: FnOnce(Option<&Schedule>) -> Option<ChangeSet> + Send,
+        F: FnOnce(&Schedule, Option<&Schedule>) -> Result<Option<ChangeSet>, E> + Send,
+        E: From<StoreError> + Send,
     {
-        let edition = &schedule.edition.slug;
-        let snapshot = encode(schedule)?;
-        on_pool!(self, |pool| {
-            let mut tx = pool.begin_write().await?;
-            let sql = format!(
-                "SELECT id FROM editions WHERE slug = $1{}",
-                pool.for_update()
-            );
-            let edition_id: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
-                .bind(edition.as_str())
+        // The store's own failures, and apart from them what `decide` refused.
+        let made: Result<Result<Release, E>> = on_pool!(self, |pool| {
+            async {
+                let mut tx = pool.begin_write().await?;
+                // Every writer of the work in progress locks this row first (SQLite's write lock
+                // is the whole database's), so no save commits while the release reads.
+                let sql = format!(
+                    "SELECT id FROM editions WHERE slug = $1{}",
+                    pool.for_update()
+                );
+                let edition_id: i64 = sqlx::query_scalar(AssertSqlSafe(sql))
+                    .bind(edition.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("edition {edition}")))?;
+                let schedule = tx.read_work_in_progress(edition).await?.schedule;
+                let previous = sqlx::query(
+                    "SELECT number, schedule FROM releases WHERE edition_id = $1 ORDER BY number DESC LIMIT 1",
+                )
+                .bind(edition_id)
                 .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| StoreError::NotFound(format!("edition {edition}")))?;
-            let previous = sqlx::query(
-                "SELECT number, schedule FROM releases WHERE edition_id = $1 ORDER BY number DESC LIMIT 1",
-            )
-            .bind(edition_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let (next, previous): (u32, Option<Schedule>) = match previous {
-                Some(row) => (
-                    number(row.try_get("number")?)? + 1,
-                    Some(decode(&row.try_get::<String, _>("schedule")?, "release")?),
-                ),
-                None => (1, None),
-            };
-            // Decided inside the transaction, so two racing releases see the same previous one.
-            let Some(changes) = changes_since(previous.as_ref()) else {
-                return Err(StoreError::Unchanged(next - 1));
-            };
-            sqlx::query(
-                "INSERT INTO releases (edition_id, number, released_at, schedule, changes)
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(edition_id)
-            .bind(i64::from(next))
-            .bind(released_at.as_second())
-            .bind(&snapshot)
-            .bind(encode(&changes)?)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(Release {
-                number: next,
-                released_at,
-                changes,
-                schedule: schedule.clone(),
-            })
-        })
+                .await?;
+                let (next, previous): (u32, Option<Schedule>) = match previous {
+                    Some(row) => (
+                        number(row.try_get("number")?)? + 1,
+                        Some(decode(&row.try_get::<String, _>("schedule")?, "release")?),
+                    ),
+                    None => (1, None),
+                };
+                // Decided inside the transaction, so two racing releases see the same previous one.
+                let changes = match decide(&schedule, previous.as_ref()) {
+                    Ok(Some(changes)) => changes,
+                    Ok(None) => return Err(StoreError::Unchanged(next - 1)),
+                    Err(refused) => return Ok(Err(refused)),
+                };
+                sqlx::query(
+                    "INSERT INTO releases (edition_id, number, released_at, schedule, changes)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(edition_id)
+                .bind(i64::from(next))
+                .bind(released_at.as_second())
+                .bind(encode(&schedule)?)
+                .bind(encode(&changes)?)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(Ok(Release {
+                    number: next,
+                    released_at,
+                    changes,
+                    schedule,
+                }))
+            }
+            .await
+        });
+        made.map_err(E::from)?
     }
 
     async fn latest_release(&self, edition: &Slug) -> Result<Option<Release>> {
@@ -154,6 +169,9 @@ impl ReleaseStore for Store {
 impl Store {
     async fn release_where(&self, edition: &Slug, wanted: Option<u32>) -> Result<Option<Release>> {
         on_pool!(self, |pool| {
+            // One statement is one snapshot already; the snapshot transaction says so
+            // wherever a whole schedule is read.
+            let mut tx = pool.begin_snapshot().await?;
             let row = sqlx::query(
                 "SELECT r.number, r.released_at, r.schedule, r.changes FROM releases r
                  JOIN editions e ON e.id = r.edition_id
@@ -162,8 +180,9 @@ impl Store {
             )
             .bind(edition.as_str())
             .bind(wanted.map(i64::from))
-            .fetch_optional(pool)
+            .fetch_optional(&mut *tx)
             .await?;
+            tx.commit().await?;
             let Some(r) = row else { return Ok(None) };
             Ok(Some(Release {
                 number: number(r.try_get("number")?)?,

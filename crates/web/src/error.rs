@@ -24,6 +24,9 @@ pub enum WebError {
     Unauthorized,
     Forbidden(String),
     TooManyRequests(String),
+    /// The request was made on a state that has changed since (a save based on an older
+    /// version of the work in progress): nothing was written, the message says what to do.
+    Conflict(String),
     /// Nothing is wrong, but the answer is not ready (the first render) or took too long: the
     /// client is told to retry.
     Unavailable(String),
@@ -39,6 +42,7 @@ impl From<AppError> for WebError {
             AppError::Unauthenticated | AppError::BadCredentials(_) => Self::Unauthorized,
             AppError::Forbidden(m) => Self::Forbidden(m),
             AppError::RateLimited { .. } => Self::TooManyRequests(e.to_string()),
+            AppError::Conflict(m) => Self::Conflict(m),
             other => Self::Internal(cause_chain(&other)),
         }
     }
@@ -84,6 +88,7 @@ impl WebError {
                 "Too many attempts",
                 m.clone(),
             ),
+            Self::Conflict(m) => (StatusCode::CONFLICT, "Changed meanwhile", m.clone()),
             Self::Unavailable(m) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Please try again shortly",
@@ -144,5 +149,21 @@ impl IntoResponse for WebError {
             }
         };
         with_retry_after((status, body).into_response())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_save_on_a_stale_version_is_a_409_that_says_both_versions() {
+        let message = "the work in progress is at version 8; this save was based on version 7: reload and apply your change again";
+        let e = WebError::from(AppError::Conflict(message.into()));
+        let (status, _, shown) = e.parts();
+        assert_eq!(status, StatusCode::CONFLICT);
+        assert_eq!(shown, message);
+        let response = WebError::Conflict(message.into()).json();
+        assert_eq!(response.status(), StatusCode::CONFLICT);
     }
 }

@@ -303,7 +303,12 @@ async fn roles_make_permissions_and_tokens_narrow_them(db: TestDb) {
     let store = db.store().await;
     let edition = hallway_testkit::released_kubecon(&app).await;
     let orga = hallway_testkit::operator();
-    let event = app.work_in_progress(&orga, &edition).await.unwrap().events[0]
+    let event = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule
+        .events[0]
         .slug
         .to_string();
     for who in ["org", "chair", "rev", "spk", "att", "out"] {

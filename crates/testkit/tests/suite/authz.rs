@@ -119,7 +119,11 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
     let store = db.store().await;
     let edition = released_kubecon(&app).await;
     let orga = hallway_testkit::operator();
-    let wip = app.work_in_progress(&orga, &edition).await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule;
     let event = wip.events[0].slug.to_string();
     let guid = wip.sessions[0].guid.to_string();
     let date = wip.edition.start_date.to_string();

@@ -11,6 +11,7 @@ async fn wip(app: &App, edition: &str) -> Schedule {
     app.work_in_progress(&hallway_testkit::operator(), edition)
         .await
         .expect("the work in progress")
+        .schedule
 }
 
 /// Cases that no reading can make right: these must be refused, whatever the format.

@@ -54,7 +54,11 @@ trait FirstEvent {
 impl FirstEvent for Store {
     async fn work_in_progress_events(&self, edition: &Slug) -> Slug {
         use hallway_store::ScheduleStore;
-        self.work_in_progress(edition).await.unwrap().events[0]
+        self.work_in_progress(edition)
+            .await
+            .unwrap()
+            .schedule
+            .events[0]
             .slug
             .clone()
     }

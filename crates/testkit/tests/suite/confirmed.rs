@@ -6,7 +6,7 @@ use hallway_testkit::domain::cfp::{CallForPapers, CfpTrack, Profile, ProposalTex
 use hallway_testkit::domain::submission::Status;
 use hallway_testkit::domain::{SessionType, Slug};
 use hallway_testkit::hallway_app::scheduler::anneal::Budget;
-use hallway_testkit::hallway_app::{AppError, SolveOptions};
+use hallway_testkit::hallway_app::{AppError, SolveOptions, StaleProposal};
 use hallway_testkit::{TestDb, signed_in};
 
 on_both_backends!(a_confirmed_talk_joins_the_work_in_progress_and_is_placed);
@@ -24,6 +24,7 @@ async fn a_confirmed_talk_joins_the_work_in_progress_and_is_placed(db: TestDb) {
         .work_in_progress(&orga, edition.as_str())
         .await
         .unwrap()
+        .schedule
         .events[0]
         .slug
         .clone();
@@ -106,7 +107,11 @@ async fn a_confirmed_talk_joins_the_work_in_progress_and_is_placed(db: TestDb) {
         .session_guid
         .clone()
         .expect("the session it became");
-    let wip = app.work_in_progress(&orga, edition.as_str()).await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, edition.as_str())
+        .await
+        .unwrap()
+        .schedule;
     let session = wip
         .sessions
         .iter()
@@ -143,10 +148,14 @@ async fn a_confirmed_talk_joins_the_work_in_progress_and_is_placed(db: TestDb) {
     app.solve_schedule(&orga, edition.as_str(), options)
         .await
         .unwrap();
-    app.apply_proposal(&orga, edition.as_str(), None)
+    app.apply_proposal(&orga, edition.as_str(), None, StaleProposal::Refuse)
         .await
         .unwrap();
-    let wip = app.work_in_progress(&orga, edition.as_str()).await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, edition.as_str())
+        .await
+        .unwrap()
+        .schedule;
     let placed = wip
         .sessions
         .iter()

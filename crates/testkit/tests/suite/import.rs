@@ -11,6 +11,7 @@ on_both_backends!(
     every_real_schedule_imports_through_the_app,
     releasing_nothing_new_makes_no_release,
     a_schedule_no_page_could_show_is_not_released,
+    a_save_on_a_stale_version_is_refused_naming_both_versions,
 );
 
 async fn kubecon_update_is_an_update_with_the_real_change_set(db: TestDb) {
@@ -53,7 +54,11 @@ async fn kubecon_update_is_an_update_with_the_real_change_set(db: TestDb) {
         ),
         (40, 8, 58, 81, 71)
     );
-    let wip = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, "kccnceu2026")
+        .await
+        .unwrap()
+        .schedule;
     assert_eq!(wip.sessions.len(), 596, "an update, not duplicates");
     assert_eq!(app.editions().await.unwrap().len(), 1);
 }
@@ -70,7 +75,11 @@ async fn bad_files_change_nothing(db: TestDb) {
     )
     .await
     .unwrap();
-    let before = app.work_in_progress(&orga, "kccnceu2026").await.unwrap();
+    let before = app
+        .work_in_progress(&orga, "kccnceu2026")
+        .await
+        .unwrap()
+        .schedule;
 
     let full = kubecon("03-22");
     let mut late_error = String::from_utf8(full.clone()).unwrap();
@@ -97,7 +106,10 @@ async fn bad_files_change_nothing(db: TestDb) {
         assert!(msg.starts_with(name), "names the file: {msg}");
         assert!(!msg.contains('\n'), "one line: {msg}");
         assert_eq!(
-            app.work_in_progress(&orga, "kccnceu2026").await.unwrap(),
+            app.work_in_progress(&orga, "kccnceu2026")
+                .await
+                .unwrap()
+                .schedule,
             before,
             "{name}"
         );
@@ -123,7 +135,7 @@ async fn the_four_33c3_files_update_one_edition(db: TestDb) {
         .unwrap();
     assert!(first.created);
     assert_eq!(first.edition.as_str(), "33c3");
-    let before = app.work_in_progress(&orga, "33c3").await.unwrap();
+    let before = app.work_in_progress(&orga, "33c3").await.unwrap().schedule;
     // The JSON and the iCalendar carry the same GUIDs; xCal carries none and is matched by
     // its frab ids, in the edition's zone since it names none itself.
     for (file, path) in [
@@ -146,7 +158,7 @@ async fn the_four_33c3_files_update_one_edition(db: TestDb) {
             (0, 0, 0, 0),
             "{file}: same sessions, same times, same rooms"
         );
-        let now = app.work_in_progress(&orga, "33c3").await.unwrap();
+        let now = app.work_in_progress(&orga, "33c3").await.unwrap().schedule;
         assert_eq!(now.sessions.len(), 150, "{file}: an update, not duplicates");
         let guids = |s: &hallway_testkit::domain::Schedule| {
             let mut g: Vec<_> = s.sessions.iter().map(|x| x.guid).collect();
@@ -207,7 +219,7 @@ async fn every_real_schedule_imports_through_the_app(db: TestDb) {
             .unwrap_or_else(|e| panic!("{path}: {e}"));
         assert_eq!(out.edition.as_str(), edition, "{path}");
         assert_eq!(out.counts.sessions, count, "{path}");
-        let stored = app.work_in_progress(&orga, edition).await.unwrap();
+        let stored = app.work_in_progress(&orga, edition).await.unwrap().schedule;
         let slots: usize = stored.sessions.iter().map(|s| s.slots.len()).sum();
         assert_eq!(slots, count, "{path}: stored");
     }
@@ -249,14 +261,19 @@ async fn a_schedule_no_page_could_show_is_not_released(db: TestDb) {
         .await
         .unwrap();
     // What an import refuses, written straight into the store as an older version could have.
-    let mut wip = app
+    let read = app
         .work_in_progress(&orga, out.edition.as_str())
         .await
         .unwrap();
+    let mut wip = read.schedule;
     let slot = &mut wip.sessions[7].slots[0];
     slot.start = "0000-03-24T10:00:00Z".parse().unwrap();
     wip.edition.start_date = jiff::civil::date(0, 3, 24);
-    db.store().await.save_work_in_progress(&wip).await.unwrap();
+    db.store()
+        .await
+        .save_work_in_progress(&wip, read.version)
+        .await
+        .unwrap();
     let err = app
         .release(&orga, out.edition.as_str(), Force::Always)
         .await
@@ -266,4 +283,55 @@ async fn a_schedule_no_page_could_show_is_not_released(db: TestDb) {
     assert!(msg.starts_with("kccnceu2026 cannot be released: "), "{msg}");
     assert!(msg.contains("0000-03-24"), "{msg}");
     assert!(app.latest_release(&out.edition).await.unwrap().is_none());
+}
+
+async fn a_save_on_a_stale_version_is_refused_naming_both_versions(db: TestDb) {
+    let app = db.app().await;
+    let orga = hallway_testkit::operator();
+    let import = |app: hallway_testkit::hallway_app::App| async move {
+        app.import_schedule(
+            &hallway_testkit::operator(),
+            "03-22.ics",
+            &kubecon("03-22"),
+            None,
+            &ImportOptions::default(),
+        )
+        .await
+        .unwrap()
+    };
+    let out = import(app.clone()).await;
+    assert_eq!(out.version, 1);
+    let edition = out.edition.as_str();
+    let read = app.work_in_progress(&orga, edition).await.unwrap();
+    assert_eq!(read.version, 1);
+    let mut theirs = read.schedule.clone();
+    theirs.sessions[1].title = "Theirs".into();
+    let mut mine = read.schedule.clone();
+    mine.sessions[0].title = "Mine".into();
+    assert_eq!(
+        app.save_work_in_progress(&orga, &theirs, read.version)
+            .await
+            .unwrap(),
+        2
+    );
+    let err = app
+        .save_work_in_progress(&orga, &mine, read.version)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "conflict: the work in progress is at version 2; this save was based on version 1: reload and apply your change again"
+    );
+    let now = app.work_in_progress(&orga, edition).await.unwrap();
+    assert_eq!((now.version, &now.schedule), (2, &theirs));
+    // A release freezes the version it reads, and bumps nothing.
+    let release = app.release(&orga, edition, Force::Always).await.unwrap();
+    assert_eq!(release.schedule, theirs);
+    assert_eq!(
+        app.work_in_progress(&orga, edition).await.unwrap().version,
+        2
+    );
+    // An import reads the current version and saves on it.
+    assert_eq!(import(app.clone()).await.version, 3);
 }

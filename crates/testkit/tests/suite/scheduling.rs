@@ -4,7 +4,9 @@ use hallway_store::ScheduleStore;
 use hallway_testkit::TestDb;
 use hallway_testkit::domain::crowd::CrowdShape;
 use hallway_testkit::hallway_app::scheduler::anneal::Budget;
-use hallway_testkit::hallway_app::{App, AppError, Force, ImportOptions, SolveOptions};
+use hallway_testkit::hallway_app::{
+    App, AppError, Force, ImportOptions, SolveOptions, StaleProposal,
+};
 
 async fn kubecon_with_crowd(app: &App) -> String {
     let orga = hallway_testkit::operator();
@@ -27,7 +29,11 @@ async fn kubecon_with_crowd(app: &App) -> String {
     app.add_synthetic_crowd(&orga, &edition, &shape)
         .await
         .expect("crowd");
-    let wip = app.work_in_progress(&orga, &edition).await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule;
     for (i, room) in wip.rooms.iter().enumerate() {
         let seats = if i == 0 {
             5000
@@ -66,7 +72,11 @@ async fn solve_compare_pin_apply_on_the_kubecon_schedule(db: TestDb) {
         .release(&orga, &edition, Force::OnlyIfChanged)
         .await
         .unwrap();
-    let wip = app.work_in_progress(&orga, &edition).await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule;
 
     // Pin a talk by its Sched UID: the proposal must leave it where it is.
     let movable = app.movable_sessions(&orga, &edition).await.unwrap();
@@ -130,9 +140,28 @@ async fn solve_compare_pin_apply_on_the_kubecon_schedule(db: TestDb) {
     assert!(c.biggest.iter().all(|l| !l.why.is_empty()));
 
     // Applying writes the work in progress, never the release.
-    let (n, changes) = app.apply_proposal(&orga, &edition, None).await.unwrap();
-    assert_eq!(n, 1);
-    let counts = changes.counts();
+    let applied = app
+        .apply_proposal(&orga, &edition, None, StaleProposal::Refuse)
+        .await
+        .unwrap();
+    assert_eq!(applied.number, 1);
+    // Applied, it is stale: the work in progress is a version past the one it was solved on.
+    let again = app
+        .apply_proposal(&orga, &edition, Some(1), StaleProposal::Refuse)
+        .await
+        .unwrap_err();
+    let text = again.to_string();
+    assert!(
+        matches!(again, AppError::Conflict(_))
+            && text.contains(&format!(
+                "proposal 1 was solved on version {} of the work in progress, which is now at version {}",
+                applied.version - 1,
+                applied.version
+            ))
+            && text.contains("solve again"),
+        "{text}"
+    );
+    let counts = applied.changes.counts();
     assert!(counts.moved_in_time + counts.moved_room > 0);
     assert_eq!((counts.added, counts.removed), (0, 0));
     let after = app.compare_proposal(&orga, &edition, None).await.unwrap();
@@ -177,7 +206,8 @@ async fn a_clash_among_pins_is_refused_with_its_names(db: TestDb) {
     let orga = hallway_testkit::operator();
     let edition = kubecon_with_crowd(&app).await;
     // Two talks put into the same room at the same time, and both pinned there.
-    let mut wip = app.work_in_progress(&orga, &edition).await.unwrap();
+    let read = app.work_in_progress(&orga, &edition).await.unwrap();
+    let mut wip = read.schedule;
     let movable = app.movable_sessions(&orga, &edition).await.unwrap();
     let talks: Vec<usize> = (0..wip.sessions.len())
         .filter(|&i| {
@@ -187,12 +217,20 @@ async fn a_clash_among_pins_is_refused_with_its_names(db: TestDb) {
         .collect();
     let (a, b) = (talks[0], talks[1]);
     wip.sessions[b].slots = wip.sessions[a].slots.clone();
-    db.store().await.save_work_in_progress(&wip).await.unwrap();
+    db.store()
+        .await
+        .save_work_in_progress(&wip, read.version)
+        .await
+        .unwrap();
     let both = [wip.sessions[a].guid, wip.sessions[b].guid];
     app.pin_sessions(&orga, &edition, &both, true)
         .await
         .unwrap();
-    let before = app.work_in_progress(&orga, &edition).await.unwrap();
+    let before = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule;
     let err = app
         .solve_schedule(&orga, &edition, options(false))
         .await
@@ -206,7 +244,13 @@ async fn a_clash_among_pins_is_refused_with_its_names(db: TestDb) {
             && text.contains("are both pinned to"),
         "{text}"
     );
-    assert_eq!(app.work_in_progress(&orga, &edition).await.unwrap(), before);
+    assert_eq!(
+        app.work_in_progress(&orga, &edition)
+            .await
+            .unwrap()
+            .schedule,
+        before
+    );
     assert!(
         app.compare_proposal(&orga, &edition, None).await.is_err(),
         "no proposal stored"
@@ -217,7 +261,11 @@ async fn interest_polls_are_read_with_located_errors(db: TestDb) {
     let app = db.app().await;
     let orga = hallway_testkit::operator();
     let edition = kubecon_with_crowd(&app).await;
-    let wip = app.work_in_progress(&orga, &edition).await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule;
     let unique = |t: &str| wip.sessions.iter().filter(|x| x.title == t).count() == 1;
     let mut talks = wip.sessions.iter().filter(|x| unique(&x.title));
     let (a, b) = (talks.next().unwrap(), talks.next().unwrap());

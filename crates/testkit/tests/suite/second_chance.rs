@@ -49,6 +49,7 @@ async fn two_cfps(app: &App, store: &Store, partner_track: &str) -> (Slug, Slug,
         .work_in_progress(&orga, edition.as_str())
         .await
         .unwrap()
+        .schedule
         .events;
     let (main, partner) = (events[0].slug.clone(), events[1].slug.clone());
     store
