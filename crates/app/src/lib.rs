@@ -12,6 +12,7 @@ mod ops;
 mod permissions;
 mod release;
 mod scheduling;
+mod seats;
 mod second_chance;
 pub mod timetable;
 mod transparency;
@@ -31,6 +32,7 @@ pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
 pub use release::Force;
 pub use scheduling::{Applied, StaleProposal};
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
+pub use seats::MySeat;
 pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
 
 pub use hallway_domain as domain;

@@ -18,6 +18,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("verify", include_str!("../mail/verify.txt")),
     ("reset", include_str!("../mail/reset.txt")),
     ("account_exists", include_str!("../mail/account_exists.txt")),
+    ("seat_offered", include_str!("../mail/seat_offered.txt")),
 ];
 
 /// What a message says, with what its template needs.
@@ -33,6 +34,12 @@ pub enum MailKind {
         login_url: String,
         reset_url: String,
     },
+    SeatOffered {
+        title: String,
+        /// When the hold ends, in the venue's zone.
+        until: String,
+        url: String,
+    },
 }
 
 impl MailKind {
@@ -41,6 +48,7 @@ impl MailKind {
             Self::Verify { .. } => "verify",
             Self::Reset { .. } => "reset",
             Self::AccountExists { .. } => "account_exists",
+            Self::SeatOffered { .. } => "seat_offered",
         }
     }
 
@@ -51,6 +59,7 @@ impl MailKind {
                 login_url,
                 reset_url,
             } => minijinja::context! { login_url, reset_url },
+            Self::SeatOffered { title, until, url } => minijinja::context! { title, until, url },
         }
     }
 }
@@ -75,7 +84,7 @@ impl Templates {
     }
 
     /// `(subject, body)` of a message.
-    fn render(&self, kind: &MailKind, site: &str) -> Result<(String, String)> {
+    pub(crate) fn render(&self, kind: &MailKind, site: &str) -> Result<(String, String)> {
         let text = self
             .env
             .get_template(kind.template())

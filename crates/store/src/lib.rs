@@ -17,6 +17,7 @@ mod outbox;
 mod releases;
 mod schedule;
 mod scheduling;
+mod seats;
 mod second_chance;
 mod submissions;
 
@@ -39,6 +40,7 @@ pub use outbox::{Mail, MailState, MailStatus, NewMail, OutboxStore};
 pub use releases::ReleaseStore;
 pub use schedule::ScheduleStore;
 pub use scheduling::SchedulingStore;
+pub use seats::{Changed, HeldSeat, SeatLine, SeatList, SeatState, SeatStore};
 pub use second_chance::{EventRef, Forwarded, SecondChanceStore};
 pub use submissions::{LogEntry, NewSubmission, SubmissionStore, Transition};
 

@@ -10,6 +10,7 @@ const SQLITE: &[(i64, &str)] = &[
     (4, include_str!("../migrations/sqlite/0004_accounts.sql")),
     (5, include_str!("../migrations/sqlite/0005_cfp.sql")),
     (6, include_str!("../migrations/sqlite/0006_versions.sql")),
+    (9, include_str!("../migrations/sqlite/0009_seats.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -24,6 +25,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (4, include_str!("../migrations/postgres/0004_accounts.sql")),
     (5, include_str!("../migrations/postgres/0005_cfp.sql")),
     (6, include_str!("../migrations/postgres/0006_versions.sql")),
+    (9, include_str!("../migrations/postgres/0009_seats.sql")),
 ];
 
 /// Applies what is missing and returns the versions applied now.

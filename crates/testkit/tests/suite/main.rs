@@ -41,4 +41,5 @@ mod ops;
 mod pages;
 mod scheduling;
 mod search;
+mod seats;
 mod second_chance;

@@ -1,0 +1,468 @@
+//! Seats for sessions with limited places and their waitlists: attendees take, claim and give
+//! up seats; organizers open lists, set rules, seat people, reorder the line, export it and
+//! check people in. The rules are `domain::seats`; every change runs under the list's lock in
+//! the store, so a seat is never given twice, whatever the concurrency.
+
+use crate::mail::MailKind;
+use crate::{App, AppError, OrgaCtx, Result, Viewer, parse_slug};
+use hallway_domain::seats::{Book, Held, Rules, SeatError, SignUp, may_take};
+use hallway_domain::{Email, Slug, UserId};
+use hallway_store::{
+    AccountStore, Changed, EditionStore, NewMail, ScheduleStore, SeatLine, SeatList, SeatState,
+    SeatStore, StoreError,
+};
+use jiff::{SignedDuration, Timestamp};
+
+/// Where the viewer stands on one list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MySeat {
+    pub session: String,
+    pub state: SeatState,
+    /// 1 is next.
+    pub place_in_line: Option<usize>,
+    pub offered_until: Option<Timestamp>,
+}
+
+impl App {
+    /// Gives a session of the work in progress a seat list of `capacity` (or changes it).
+    pub async fn open_seat_list(
+        &self,
+        orga: &OrgaCtx,
+        edition: &str,
+        session: &str,
+        capacity: u32,
+    ) -> Result<()> {
+        let edition = parse_slug(edition)?;
+        orga.writes(&edition)?;
+        let wip = self.store.work_in_progress(&edition).await?.schedule;
+        let found = wip
+            .sessions
+            .iter()
+            .find(|x| x.guid.to_string() == session)
+            .ok_or_else(|| AppError::NotFound(format!("session {session} in {edition}")))?;
+        let slot = match found.slots.as_slice() {
+            [one] => one,
+            [] => {
+                return Err(AppError::Invalid(format!(
+                    "{}: place it before opening its seats",
+                    found.title
+                )));
+            }
+            _ => {
+                return Err(AppError::Invalid(format!(
+                    "{}: it runs more than once; seats are per occurrence",
+                    found.title
+                )));
+            }
+        };
+        let list = SeatList {
+            session: session.to_owned(),
+            event: found.event.clone(),
+            title: found.title.clone(),
+            capacity,
+            starts: slot.start,
+            ends: slot.end,
+        };
+        if let Ok(now) = self.store.seat_list(&edition, session).await {
+            let held = self
+                .store
+                .seat_lines(&edition, session)
+                .await?
+                .iter()
+                .filter(|l| l.state != SeatState::Waiting)
+                .count() as u32;
+            if capacity < held {
+                return Err(AppError::Invalid(format!(
+                    "capacity {capacity}: {held} seats are taken or offered (it was {})",
+                    now.capacity
+                )));
+            }
+        }
+        self.store.put_seat_list(&edition, &list).await?;
+        Ok(())
+    }
+
+    /// The claim window (minutes) and seats per attendee per day, for an event or the edition.
+    pub async fn set_seat_rules(
+        &self,
+        orga: &OrgaCtx,
+        edition: &str,
+        event: Option<&str>,
+        claim_minutes: u32,
+        per_day: Option<u32>,
+    ) -> Result<()> {
+        let edition = parse_slug(edition)?;
+        orga.writes(&edition)?;
+        let event = event.map(parse_slug).transpose()?;
+        if claim_minutes == 0 || per_day == Some(0) {
+            return Err(AppError::Invalid(
+                "the claim window and the seats per day must be at least 1".into(),
+            ));
+        }
+        self.store
+            .set_seat_rules(&edition, event.as_ref(), claim_minutes, per_day)
+            .await?;
+        Ok(())
+    }
+
+    /// Takes a free seat or a place in line.
+    pub async fn take_seat(&self, viewer: &Viewer, edition: &str, session: &str) -> Result<SignUp> {
+        self.take_seat_at(viewer, edition, session, Timestamp::now())
+            .await
+    }
+
+    pub async fn take_seat_at(
+        &self,
+        viewer: &Viewer,
+        edition: &str,
+        session: &str,
+        now: Timestamp,
+    ) -> Result<SignUp> {
+        let (edition, list, rules, per_day, zone) =
+            self.seat_context(viewer, edition, session).await?;
+        let who = viewer.user;
+        let out = self
+            .store
+            .change_seats(
+                &edition,
+                session,
+                Some(who),
+                now.as_second(),
+                |book: &mut Book<UserId>, held| {
+                    let held: Vec<Held<'_>> = held
+                        .iter()
+                        .map(|h| Held {
+                            title: &h.title,
+                            starts: h.starts,
+                            ends: h.ends,
+                        })
+                        .collect();
+                    // Waiting is allowed past the rules; taking a seat is not.
+                    let may = may_take(&held, list.starts, list.ends, per_day, &zone);
+                    let (outcome, _) = book.sign_up(who, now, rules)?;
+                    if outcome == SignUp::Seated {
+                        may?;
+                    }
+                    Ok::<_, SeatError>(Changed {
+                        outcome,
+                        mails: Vec::new(),
+                    })
+                },
+                self.offer_mail(&edition, session, &list.title, &zone),
+            )
+            .await?;
+        out.map_err(seat_refusal)
+    }
+
+    /// Claims the seat offered to the viewer.
+    pub async fn claim_seat(&self, viewer: &Viewer, edition: &str, session: &str) -> Result<()> {
+        self.claim_seat_at(viewer, edition, session, Timestamp::now())
+            .await
+    }
+
+    pub async fn claim_seat_at(
+        &self,
+        viewer: &Viewer,
+        edition: &str,
+        session: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let (edition, list, rules, per_day, zone) =
+            self.seat_context(viewer, edition, session).await?;
+        let who = viewer.user;
+        self.store
+            .change_seats(
+                &edition,
+                session,
+                Some(who),
+                now.as_second(),
+                |book: &mut Book<UserId>, held| {
+                    let held: Vec<Held<'_>> = held
+                        .iter()
+                        .map(|h| Held {
+                            title: &h.title,
+                            starts: h.starts,
+                            ends: h.ends,
+                        })
+                        .collect();
+                    may_take(&held, list.starts, list.ends, per_day, &zone)?;
+                    book.claim(who, now, rules)?;
+                    Ok::<_, SeatError>(Changed {
+                        outcome: (),
+                        mails: Vec::new(),
+                    })
+                },
+                self.offer_mail(&edition, session, &list.title, &zone),
+            )
+            .await?
+            .map_err(seat_refusal)
+    }
+
+    /// Gives up the viewer's seat, offer or place in line; a freed seat goes down the line.
+    pub async fn give_up_seat(&self, viewer: &Viewer, edition: &str, session: &str) -> Result<()> {
+        self.give_up_seat_at(viewer, edition, session, Timestamp::now())
+            .await
+    }
+
+    pub async fn give_up_seat_at(
+        &self,
+        viewer: &Viewer,
+        edition: &str,
+        session: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let (edition, list, rules, _, zone) = self.seat_context(viewer, edition, session).await?;
+        let who = viewer.user;
+        self.store
+            .change_seats(
+                &edition,
+                session,
+                Some(who),
+                now.as_second(),
+                |book: &mut Book<UserId>, _| {
+                    book.cancel(who, now, rules)?;
+                    Ok::<_, SeatError>(Changed {
+                        outcome: (),
+                        mails: Vec::new(),
+                    })
+                },
+                self.offer_mail(&edition, session, &list.title, &zone),
+            )
+            .await?
+            .map_err(seat_refusal)
+    }
+
+    /// The lists the viewer is on in an edition.
+    pub async fn my_seats(&self, viewer: &Viewer, edition: &str) -> Result<Vec<MySeat>> {
+        let edition = parse_slug(edition)?;
+        viewer.access_in(&edition, None)?;
+        self.store
+            .seats_of(&edition, viewer.user)
+            .await?
+            .into_iter()
+            .map(|(session, state, place, until)| {
+                Ok(MySeat {
+                    session,
+                    state,
+                    place_in_line: place,
+                    offered_until: until
+                        .map(Timestamp::from_second)
+                        .transpose()
+                        .map_err(|e| AppError::Internal(format!("stored offer deadline: {e}")))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Everyone on a list, for the organizers' export and the door.
+    pub async fn seat_lines(
+        &self,
+        orga: &OrgaCtx,
+        edition: &str,
+        session: &str,
+    ) -> Result<Vec<SeatLine>> {
+        let edition = parse_slug(edition)?;
+        orga.covers(&edition)?;
+        Ok(self.store.seat_lines(&edition, session).await?)
+    }
+
+    /// Seats someone even when the session is full.
+    pub async fn force_seat(
+        &self,
+        orga: &OrgaCtx,
+        edition: &str,
+        session: &str,
+        email: &str,
+    ) -> Result<()> {
+        let slug = parse_slug(edition)?;
+        orga.writes(&slug)?;
+        let user = self.user_by_email(email).await?;
+        let list = self.store.seat_list(&slug, session).await?;
+        let zone = self.zone_of(&slug).await?;
+        self.store
+            .change_seats(
+                &slug,
+                session,
+                None,
+                Timestamp::now().as_second(),
+                |book: &mut Book<UserId>, _| {
+                    book.force_add(user);
+                    Ok::<_, SeatError>(Changed {
+                        outcome: (),
+                        mails: Vec::new(),
+                    })
+                },
+                self.offer_mail(&slug, session, &list.title, &zone),
+            )
+            .await?
+            .map_err(seat_refusal)
+    }
+
+    /// Puts the line in a new order: `emails` must name exactly the people in it.
+    pub async fn reorder_line(
+        &self,
+        orga: &OrgaCtx,
+        edition: &str,
+        session: &str,
+        emails: &[&str],
+    ) -> Result<()> {
+        let slug = parse_slug(edition)?;
+        orga.writes(&slug)?;
+        let mut order = Vec::new();
+        for e in emails {
+            order.push(self.user_by_email(e).await?);
+        }
+        let list = self.store.seat_list(&slug, session).await?;
+        let zone = self.zone_of(&slug).await?;
+        self.store
+            .change_seats(
+                &slug,
+                session,
+                None,
+                Timestamp::now().as_second(),
+                |book: &mut Book<UserId>, _| {
+                    book.reorder(&order)?;
+                    Ok::<_, SeatError>(Changed {
+                        outcome: (),
+                        mails: Vec::new(),
+                    })
+                },
+                self.offer_mail(&slug, session, &list.title, &zone),
+            )
+            .await?
+            .map_err(seat_refusal)
+    }
+
+    pub async fn check_in_seat(
+        &self,
+        orga: &OrgaCtx,
+        edition: &str,
+        session: &str,
+        email: &str,
+    ) -> Result<()> {
+        let slug = parse_slug(edition)?;
+        orga.writes(&slug)?;
+        let user = self.user_by_email(email).await?;
+        self.store
+            .check_in(&slug, session, user, Timestamp::now().as_second())
+            .await?;
+        Ok(())
+    }
+
+    /// Offers that ran out pass to the next in line, on every list; returns the lists touched.
+    /// Run periodically, so an offer moves on even when nobody acts.
+    pub async fn pass_on_lapsed_offers(&self, now: Timestamp) -> Result<usize> {
+        let lapsed = self.store.lists_with_lapsed_offers(now.as_second()).await?;
+        for (edition, session) in &lapsed {
+            let list = self.store.seat_list(edition, session).await?;
+            let rules = self.rules_of(edition, &list.event).await?;
+            let zone = self.zone_of(edition).await?;
+            self.store
+                .change_seats(
+                    edition,
+                    session,
+                    None,
+                    now.as_second(),
+                    |book: &mut Book<UserId>, _| {
+                        book.expire(now, rules);
+                        Ok::<_, SeatError>(Changed {
+                            outcome: (),
+                            mails: Vec::new(),
+                        })
+                    },
+                    self.offer_mail(edition, session, &list.title, &zone),
+                )
+                .await?
+                .map_err(seat_refusal)?;
+        }
+        Ok(lapsed.len())
+    }
+
+    async fn seat_context(
+        &self,
+        viewer: &Viewer,
+        edition: &str,
+        session: &str,
+    ) -> Result<(Slug, SeatList, Rules, Option<u32>, jiff::tz::TimeZone)> {
+        let edition = parse_slug(edition)?;
+        let list = self.store.seat_list(&edition, session).await?;
+        viewer.writes_in(&edition, Some(&list.event))?;
+        let (claim, per_day) = self
+            .store
+            .seat_rules(&edition, &list.event)
+            .await
+            .map_err(|e| match e {
+                StoreError::NotFound(_) => AppError::Conflict(format!(
+                    "{edition}/{} has no seat rules yet: its organizers set the claim window first",
+                    list.event
+                )),
+                other => other.into(),
+            })?;
+        let rules = Rules {
+            claim_window: SignedDuration::from_mins(i64::from(claim)),
+        };
+        let zone = self.zone_of(&edition).await?;
+        Ok((edition, list, rules, per_day, zone))
+    }
+
+    async fn rules_of(&self, edition: &Slug, event: &Slug) -> Result<Rules> {
+        let (claim, _) = self.store.seat_rules(edition, event).await?;
+        Ok(Rules {
+            claim_window: SignedDuration::from_mins(i64::from(claim)),
+        })
+    }
+
+    async fn zone_of(&self, edition: &Slug) -> Result<jiff::tz::TimeZone> {
+        let e = self.store.edition(edition).await?;
+        jiff::tz::TimeZone::get(&e.time_zone)
+            .map_err(|err| AppError::Internal(format!("{edition}'s zone {:?}: {err}", e.time_zone)))
+    }
+
+    async fn user_by_email(&self, email: &str) -> Result<UserId> {
+        let email = Email::parse(email).map_err(|e| AppError::Invalid(e.to_string()))?;
+        match self.store.user_by_email(&email).await {
+            Ok(u) => Ok(u.id),
+            Err(StoreError::NotFound(_)) => Err(AppError::NotFound(format!("an account {email}"))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The mail telling someone a seat is theirs to claim, once per offer.
+    fn offer_mail<'a>(
+        &'a self,
+        edition: &'a Slug,
+        session: &'a str,
+        title: &'a str,
+        zone: &'a jiff::tz::TimeZone,
+    ) -> impl Fn(&str, Timestamp) -> std::result::Result<NewMail, String> + Send + 'a {
+        move |email: &str, until: Timestamp| {
+            let kind = MailKind::SeatOffered {
+                title: title.to_owned(),
+                until: until
+                    .to_zoned(zone.clone())
+                    .strftime("%A %-d %B, %H:%M %Z")
+                    .to_string(),
+                url: self.link(&format!("/{edition}/seats/{session}")),
+            };
+            let (subject, body) = self
+                .inner
+                .templates
+                .render(&kind, &self.inner.public_url)
+                .map_err(|e| e.to_string())?;
+            Ok(NewMail {
+                key: format!(
+                    "seat-offer:{edition}:{session}:{email}:{}",
+                    until.as_second()
+                ),
+                recipient: email.to_owned(),
+                subject,
+                body,
+            })
+        }
+    }
+}
+
+/// A refused seat operation: the person's own situation, so a 409 with the reason.
+fn seat_refusal(e: SeatError) -> AppError {
+    AppError::Conflict(e.to_string())
+}
