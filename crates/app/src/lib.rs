@@ -8,6 +8,7 @@ mod error;
 mod export;
 mod import;
 mod mail;
+mod marks;
 mod ops;
 mod permissions;
 mod release;
@@ -37,7 +38,10 @@ pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
 
 pub use hallway_domain as domain;
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
-pub use hallway_store::{Backend, EventRef, MailState, MailStatus, PoolUse, Store};
+pub use hallway_store::{
+    Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, Store,
+};
+pub use marks::MAX_CHANGES;
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};

@@ -1,6 +1,7 @@
 //! Hallway's conference model: pure types and rules, no I/O.
 
 pub mod account;
+pub mod agenda;
 pub mod bounds;
 pub mod cfp;
 pub mod changes;

@@ -11,6 +11,7 @@ const SQLITE: &[(i64, &str)] = &[
     (5, include_str!("../migrations/sqlite/0005_cfp.sql")),
     (6, include_str!("../migrations/sqlite/0006_versions.sql")),
     (9, include_str!("../migrations/sqlite/0009_seats.sql")),
+    (10, include_str!("../migrations/sqlite/0010_marks.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -26,6 +27,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (5, include_str!("../migrations/postgres/0005_cfp.sql")),
     (6, include_str!("../migrations/postgres/0006_versions.sql")),
     (9, include_str!("../migrations/postgres/0009_seats.sql")),
+    (10, include_str!("../migrations/postgres/0010_marks.sql")),
 ];
 
 /// Applies what is missing and returns the versions applied now.

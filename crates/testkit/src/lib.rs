@@ -331,3 +331,40 @@ pub async fn signed_in(app: &App, store: &hallway_app::Store, email: &str) -> ha
     let login = app.log_in(email, password, None).await.expect("log in");
     app.session_viewer(&login.session).await.expect("a session")
 }
+
+/// `n` signed-in accounts (`{prefix}{i}@example.org`), made straight in the store, without
+/// the password hashing a real sign-up costs: for tests that need a crowd.
+pub async fn quick_accounts(
+    app: &App,
+    store: &hallway_app::Store,
+    prefix: &str,
+    n: usize,
+) -> Vec<hallway_app::Viewer> {
+    use hallway_store::AccountStore;
+    use sha2::{Digest, Sha256};
+    let now = jiff::Timestamp::now().as_second();
+    let mut out = Vec::new();
+    for i in 0..n {
+        let email = hallway_domain::Email::parse(&format!("{prefix}{i}@example.org"))
+            .expect("a valid address");
+        let user = store
+            .create_user(&email, "unused", false, Some(now), now)
+            .await
+            .expect("create an account");
+        let secret = format!("session-{prefix}-{i}-{now}");
+        let hash: String = Sha256::digest(secret.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        store
+            .create_session(&hash, user, now, now + 3600)
+            .await
+            .expect("create a session");
+        out.push(
+            app.session_viewer(&hallway_app::Secret::from_client(&secret))
+                .await
+                .expect("a session"),
+        );
+    }
+    out
+}

@@ -37,6 +37,7 @@ mod http;
 mod http_limits;
 mod import;
 mod mail;
+mod marks;
 mod ops;
 mod pages;
 mod scheduling;

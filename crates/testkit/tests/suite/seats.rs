@@ -1,46 +1,16 @@
 //! Seats and waitlists under a rush, on both backends: never oversold, the line in arrival
 //! order, each freed seat offered once, lapsed offers passed down the line.
 
-use hallway_store::{AccountStore, OutboxStore, SeatState};
-use hallway_testkit::TestDb;
-use hallway_testkit::domain::Email;
+use hallway_store::{OutboxStore, SeatState};
 use hallway_testkit::domain::seats::SignUp;
-use hallway_testkit::hallway_app::{App, AppError, Secret, Store, Viewer};
+use hallway_testkit::hallway_app::{App, AppError, Store};
+use hallway_testkit::{TestDb, quick_accounts};
 use jiff::{SignedDuration, Timestamp};
-use sha2::{Digest, Sha256};
 
 on_both_backends!(
     a_rush_for_forty_seats_seats_forty_and_lines_up_the_rest_in_arrival_order,
     seats_follow_the_events_rules,
 );
-
-/// `n` signed-in attendees, made without the password hashing a real sign-up costs.
-async fn attendees(app: &App, store: &Store, n: usize) -> Vec<Viewer> {
-    let now = Timestamp::now().as_second();
-    let mut out = Vec::new();
-    for i in 0..n {
-        let email = Email::parse(&format!("a{i}@example.org")).unwrap();
-        let user = store
-            .create_user(&email, "unused", false, Some(now), now)
-            .await
-            .unwrap();
-        let secret = format!("seat-session-{i}");
-        let hash: String = Sha256::digest(secret.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        store
-            .create_session(&hash, user, now, now + 3600)
-            .await
-            .unwrap();
-        out.push(
-            app.session_viewer(&Secret::from_client(&secret))
-                .await
-                .unwrap(),
-        );
-    }
-    out
-}
 
 /// A released edition with seat rules, and two placed sessions: the first and one that
 /// overlaps it.
@@ -89,7 +59,7 @@ async fn setup(db: &TestDb) -> (App, Store, String, String, String, Timestamp) {
 
 async fn a_rush_for_forty_seats_seats_forty_and_lines_up_the_rest_in_arrival_order(db: TestDb) {
     let (app, store, edition, session, _, starts) = setup(&db).await;
-    let people = attendees(&app, &store, 200).await;
+    let people = quick_accounts(&app, &store, "a", 200).await;
     let now = starts - SignedDuration::from_hours(48);
     let mut tasks = Vec::new();
     for v in people.clone() {
@@ -195,7 +165,7 @@ async fn a_rush_for_forty_seats_seats_forty_and_lines_up_the_rest_in_arrival_ord
 
 async fn seats_follow_the_events_rules(db: TestDb) {
     let (app, store, edition, first, overlapping, starts) = setup(&db).await;
-    let people = attendees(&app, &store, 1).await;
+    let people = quick_accounts(&app, &store, "a", 1).await;
     let me = &people[0];
     let now = starts - SignedDuration::from_hours(48);
     assert_eq!(
