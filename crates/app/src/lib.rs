@@ -12,9 +12,11 @@ mod marks;
 mod ops;
 mod permissions;
 mod release;
+mod reminders;
 mod scheduling;
 mod seats;
 mod second_chance;
+mod sweeps;
 pub mod timetable;
 mod transparency;
 

@@ -19,6 +19,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("reset", include_str!("../mail/reset.txt")),
     ("account_exists", include_str!("../mail/account_exists.txt")),
     ("seat_offered", include_str!("../mail/seat_offered.txt")),
+    (
+        "confirm_reminder",
+        include_str!("../mail/confirm_reminder.txt"),
+    ),
 ];
 
 /// What a message says, with what its template needs.
@@ -40,6 +44,14 @@ pub enum MailKind {
         until: String,
         url: String,
     },
+    ConfirmReminder {
+        title: String,
+        code: String,
+        event: String,
+        /// When it was accepted, in the venue's zone.
+        accepted: String,
+        url: String,
+    },
 }
 
 impl MailKind {
@@ -49,6 +61,7 @@ impl MailKind {
             Self::Reset { .. } => "reset",
             Self::AccountExists { .. } => "account_exists",
             Self::SeatOffered { .. } => "seat_offered",
+            Self::ConfirmReminder { .. } => "confirm_reminder",
         }
     }
 
@@ -60,6 +73,13 @@ impl MailKind {
                 reset_url,
             } => minijinja::context! { login_url, reset_url },
             Self::SeatOffered { title, until, url } => minijinja::context! { title, until, url },
+            Self::ConfirmReminder {
+                title,
+                code,
+                event,
+                accepted,
+                url,
+            } => minijinja::context! { title, code, event, accepted, url },
         }
     }
 }

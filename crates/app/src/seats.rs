@@ -466,27 +466,3 @@ impl App {
 fn seat_refusal(e: SeatError) -> AppError {
     AppError::Conflict(e.to_string())
 }
-
-impl App {
-    /// Passes lapsed offers down their lines every `every`, until `stop` turns true. A failed
-    /// sweep is logged and tried again at the next tick.
-    pub async fn sweep_seats(
-        self,
-        every: std::time::Duration,
-        mut stop: tokio::sync::watch::Receiver<bool>,
-    ) {
-        loop {
-            if let Err(e) = self.pass_on_lapsed_offers(Timestamp::now()).await {
-                tracing::error!(cause = %crate::cause_chain(&e), "passing lapsed seat offers on failed");
-            }
-            tokio::select! {
-                _ = tokio::time::sleep(every) => {}
-                changed = stop.changed() => {
-                    if changed.is_err() || *stop.borrow() {
-                        return;
-                    }
-                }
-            }
-        }
-    }
-}

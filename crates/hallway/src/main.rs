@@ -374,11 +374,8 @@ async fn run(cli: Cli) -> Result<()> {
             let public = config.public_url(cli.public_url, &listen)?;
             let app = App::open(&config.database).await?.with_public_url(&public);
             let (stop_mail, stopped) = tokio::sync::watch::channel(false);
-            // Offers of freed seats pass down their lines even when nobody acts.
-            let seats = tokio::spawn(
-                app.clone()
-                    .sweep_seats(Duration::from_secs(30), stopped.clone()),
-            );
+            // Seat offers pass down their lines and reminders go out even when nobody acts.
+            let sweeper = tokio::spawn(app.clone().sweep(Duration::from_secs(30), stopped.clone()));
             let mail = match config.smtp(smtp_url, mail_from)? {
                 Some((url, from)) => {
                     let worker = MailWorker::new(app.clone(), SmtpSettings::new(&url, &from))?;
@@ -392,8 +389,8 @@ async fn run(cli: Cli) -> Result<()> {
             let served = serve(app, &listen, public, limits.into(), None).await;
             // The worker may already have ended (its receiver gone): nothing is left to stop then.
             let _ = stop_mail.send(true);
-            if let Err(e) = seats.await {
-                tracing::error!(error = %e, "the seat sweeper ended abnormally");
+            if let Err(e) = sweeper.await {
+                tracing::error!(error = %e, "the sweeper ended abnormally");
             }
             if let Some(mail) = mail
                 && let Err(e) = mail.await

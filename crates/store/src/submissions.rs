@@ -81,6 +81,9 @@ pub trait SubmissionStore {
     /// Accounts that spoke at an edition that began before `edition` (an accepted or confirmed
     /// proposal there).
     async fn earlier_speakers(&self, edition: &Slug) -> Result<Vec<UserId>>;
+    /// Proposals accepted before `before` and still not confirmed, with when they were
+    /// accepted and their speakers' e-mail addresses.
+    async fn unconfirmed(&self, before: i64) -> Result<Vec<(Submission, i64, Vec<String>)>>;
 }
 
 const COLUMNS: &str = "s.id, s.code, e.slug, ev.slug, s.title, s.abstract, s.notes, s.session_type,
@@ -575,5 +578,33 @@ impl SubmissionStore for Store {
             .await?;
             Ok(rows.into_iter().map(UserId).collect())
         })
+    }
+
+    async fn unconfirmed(&self, before: i64) -> Result<Vec<(Submission, i64, Vec<String>)>> {
+        let ids: Vec<(i64, i64)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT s.id, MAX(l.at) FROM submissions s
+                 JOIN submission_log l ON l.submission_id = s.id AND l.to_status = 'accepted'
+                 WHERE s.status = 'accepted'
+                 GROUP BY s.id HAVING MAX(l.at) < $1 ORDER BY s.id",
+            )
+            .bind(before)
+            .fetch_all(pool)
+            .await?
+        });
+        let mut out = Vec::new();
+        for (id, accepted_at) in ids {
+            let emails: Vec<String> = on_pool!(self, |pool| {
+                sqlx::query_scalar(
+                    "SELECT u.email FROM submission_speakers ss JOIN users u ON u.id = ss.user_id
+                     WHERE ss.submission_id = $1 ORDER BY ss.position",
+                )
+                .bind(id)
+                .fetch_all(pool)
+                .await?
+            });
+            out.push((self.submission_by_id(id).await?, accepted_at, emails));
+        }
+        Ok(out)
     }
 }

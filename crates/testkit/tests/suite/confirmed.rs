@@ -1,7 +1,7 @@
 //! An accepted speaker confirms; the talk becomes a session of the work in progress, which the
 //! optimizer then places, on both backends.
 
-use hallway_store::{CfpStore, NewSubmission, SubmissionStore, Transition};
+use hallway_store::{CfpStore, NewSubmission, OutboxStore, SubmissionStore, Transition};
 use hallway_testkit::domain::cfp::{CallForPapers, CfpTrack, Profile, ProposalText, ProposalType};
 use hallway_testkit::domain::submission::Status;
 use hallway_testkit::domain::{SessionType, Slug};
@@ -98,6 +98,19 @@ async fn a_confirmed_talk_joins_the_work_in_progress_and_is_placed(db: TestDb) {
         mails: vec![],
     };
     store.transition(&[accept], 2).await.unwrap();
+    // Unconfirmed past its first days: one reminder, however often the sweep runs.
+    let later = jiff::Timestamp::from_second(2 + 4 * 24 * 3600).unwrap();
+    assert_eq!(app.remind_unconfirmed(later).await.unwrap(), 1);
+    assert_eq!(app.remind_unconfirmed(later).await.unwrap(), 1);
+    let reminders: Vec<_> = store
+        .outbox(100)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.subject.starts_with("Please confirm"))
+        .collect();
+    assert_eq!(reminders.len(), 1);
+    assert_eq!(reminders[0].recipient, "ada@example.org");
     let other = app.confirm_proposal(&eve, "conf1").await;
     assert!(matches!(other, Err(AppError::NotFound(_))), "{other:?}");
 
@@ -127,6 +140,12 @@ async fn a_confirmed_talk_joins_the_work_in_progress_and_is_placed(db: TestDb) {
     assert_eq!(speaker.affiliation.as_deref(), Some("Analytical Engines"));
     assert!(wip.tracks.iter().any(|t| t.slug.as_str() == "zero-trust"));
     // Confirming twice is refused; scheduling again adds nothing.
+    let a_week_on = later + jiff::SignedDuration::from_hours(24 * 7);
+    assert_eq!(
+        app.remind_unconfirmed(a_week_on).await.unwrap(),
+        0,
+        "confirmed"
+    );
     let twice = app.confirm_proposal(&ada, "conf1").await;
     assert!(matches!(twice, Err(AppError::Conflict(_))), "{twice:?}");
     assert!(
