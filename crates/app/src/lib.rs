@@ -11,6 +11,7 @@ mod mail;
 mod marks;
 mod ops;
 mod permissions;
+mod qa;
 mod release;
 mod reminders;
 mod scheduling;
@@ -32,6 +33,7 @@ pub use import::{
 };
 pub use mail::{MailWorker, Sent, SmtpSettings};
 pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
+pub use qa::{LiveChange, QaCtx, QaView, QuestionView};
 pub use release::Force;
 pub use scheduling::{Applied, StaleProposal};
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};

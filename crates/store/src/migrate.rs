@@ -12,6 +12,7 @@ const SQLITE: &[(i64, &str)] = &[
     (6, include_str!("../migrations/sqlite/0006_versions.sql")),
     (9, include_str!("../migrations/sqlite/0009_seats.sql")),
     (10, include_str!("../migrations/sqlite/0010_marks.sql")),
+    (11, include_str!("../migrations/sqlite/0011_live.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -28,6 +29,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (6, include_str!("../migrations/postgres/0006_versions.sql")),
     (9, include_str!("../migrations/postgres/0009_seats.sql")),
     (10, include_str!("../migrations/postgres/0010_marks.sql")),
+    (11, include_str!("../migrations/postgres/0011_live.sql")),
 ];
 
 /// Applies what is missing and returns the versions applied now.

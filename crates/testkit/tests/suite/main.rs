@@ -40,6 +40,7 @@ mod mail;
 mod marks;
 mod ops;
 mod pages;
+mod qa;
 mod scheduling;
 mod search;
 mod seats;

@@ -1,0 +1,166 @@
+//! Q&A on both backends: asking, voting once, anonymity, moderation the asker is not told of,
+//! pausing, and a numbered log that replays exactly what each person may see.
+
+use hallway_testkit::domain::Role;
+use hallway_testkit::domain::qa::{Moderation, Order};
+use hallway_testkit::hallway_app::AppError;
+use hallway_testkit::{TestDb, quick_accounts, released_kubecon_sample};
+
+on_both_backends!(questions_are_asked_voted_moderated_and_replayed_in_order);
+
+async fn questions_are_asked_voted_moderated_and_replayed_in_order(db: TestDb) {
+    let app = db.app().await;
+    let store = db.store().await;
+    let edition = released_kubecon_sample(&app).await;
+    let orga = hallway_testkit::operator();
+    let wip = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule;
+    let session = wip.sessions[0].guid.to_string();
+    let people = quick_accounts(&app, &store, "q", 53).await;
+    let (ada, bob, mod_) = (&people[0], &people[1], &people[2]);
+    app.grant_role(&orga, &edition, None, "q2@example.org", Role::Organizer)
+        .await
+        .unwrap();
+    let a = app.qa_ctx(Some(ada), &edition, &session).await.unwrap();
+    let b = app.qa_ctx(Some(bob), &edition, &session).await.unwrap();
+    let m = app.qa_ctx(Some(mod_), &edition, &session).await.unwrap();
+    let nobody = app.qa_ctx(None, &edition, &session).await.unwrap();
+    assert!(m.moderates() && !a.moderates());
+    let unknown = app.qa_ctx(Some(ada), &edition, "no-such-session").await;
+    assert!(matches!(unknown, Err(AppError::NotFound(_))), "{unknown:?}");
+
+    let (q1, s1) = app
+        .ask_question(&a, "How does it scale?", false)
+        .await
+        .unwrap();
+    assert_eq!(s1, 1);
+    let (q2, _) = app
+        .ask_question(&b, "<script>x</script> why?", true)
+        .await
+        .unwrap();
+    assert!(app.vote_question(&b, q1, true).await.unwrap().is_some());
+    assert!(
+        app.vote_question(&b, q1, true).await.unwrap().is_none(),
+        "a vote counts once"
+    );
+    let own = app.vote_question(&a, q1, true).await;
+    assert!(matches!(own, Err(AppError::Conflict(_))), "{own:?}");
+    let anon = app.ask_question(&nobody, "Hello?", false).await;
+    assert!(matches!(anon, Err(AppError::Unauthenticated)), "{anon:?}");
+    let long = app.ask_question(&a, &"x".repeat(501), false).await;
+    assert!(matches!(long, Err(AppError::Invalid(_))), "{long:?}");
+
+    // Anonymous to attendees, never to moderators; text stays text.
+    let seen_by_ada = app.qa_view(&a, Order::Votes).await.unwrap();
+    assert_eq!(seen_by_ada.questions[0].id, q1, "most votes first");
+    let q2_for_ada = seen_by_ada.questions.iter().find(|q| q.id == q2).unwrap();
+    assert_eq!(q2_for_ada.asker, None);
+    assert_eq!(q2_for_ada.text, "<script>x</script> why?");
+    let q2_for_mod = app.qa_view(&m, Order::Time).await.unwrap();
+    assert!(
+        q2_for_mod
+            .questions
+            .iter()
+            .find(|q| q.id == q2)
+            .unwrap()
+            .asker
+            .is_some()
+    );
+    let forbidden = app.moderate_question(&a, q1, &Moderation::Dismiss).await;
+    assert!(
+        matches!(forbidden, Err(AppError::Forbidden(_))),
+        "{forbidden:?}"
+    );
+
+    // Pre-moderation: a pending question reaches its asker and moderators only; dismissed,
+    // its asker still sees it pending.
+    let before = app.qa_view(&b, Order::Time).await.unwrap().seq;
+    app.set_qa(&m, true, false, "Five minutes left")
+        .await
+        .unwrap();
+    let (q3, _) = app
+        .ask_question(&a, "Is it open source?", false)
+        .await
+        .unwrap();
+    app.moderate_question(&m, q3, &Moderation::Dismiss)
+        .await
+        .unwrap();
+    let mine = app.qa_view(&a, Order::Time).await.unwrap();
+    assert_eq!(
+        mine.questions.iter().find(|q| q.id == q3).unwrap().state,
+        "pending"
+    );
+    assert!(mine.backstage.is_none());
+    assert_eq!(
+        app.qa_view(&m, Order::Time)
+            .await
+            .unwrap()
+            .backstage
+            .as_deref(),
+        Some("Five minutes left")
+    );
+    let missed = app.qa_since(&b, before).await.unwrap();
+    let seqs: Vec<i64> = missed.iter().map(|c| c.seq).collect();
+    assert_eq!(
+        seqs,
+        ((before + 1)..=(before + 3)).collect::<Vec<_>>(),
+        "no gap, no repeat"
+    );
+    assert!(missed[0].room && missed[0].question.is_none());
+    assert!(
+        missed[1..].iter().all(|c| c.question.is_none()),
+        "nothing of q3 reaches bob"
+    );
+    assert!(
+        app.qa_view(&b, Order::Time)
+            .await
+            .unwrap()
+            .questions
+            .iter()
+            .all(|q| q.id != q3)
+    );
+
+    // One highlighted at a time.
+    app.moderate_question(&m, q1, &Moderation::Highlight)
+        .await
+        .unwrap();
+    app.moderate_question(&m, q2, &Moderation::Highlight)
+        .await
+        .unwrap();
+    let view = app.qa_view(&nobody, Order::Votes).await.unwrap();
+    assert_eq!(view.questions[0].id, q2);
+    assert_eq!(view.questions.iter().filter(|q| q.highlighted).count(), 1);
+
+    // Fifty votes at once count fifty, each with its own log number.
+    let start = app.qa_view(&m, Order::Time).await.unwrap().seq;
+    let mut tasks = Vec::new();
+    for v in people[3..].to_vec() {
+        let (app, edition, session) = (app.clone(), edition.clone(), session.clone());
+        tasks.push(tokio::spawn(async move {
+            let ctx = app.qa_ctx(Some(&v), &edition, &session).await.unwrap();
+            app.vote_question(&ctx, q1, true).await.unwrap()
+        }));
+    }
+    let mut got = Vec::new();
+    for t in tasks {
+        got.push(t.await.unwrap().unwrap());
+    }
+    got.sort_unstable();
+    assert_eq!(got, ((start + 1)..=(start + 50)).collect::<Vec<_>>());
+    let view = app.qa_view(&m, Order::Time).await.unwrap();
+    assert_eq!(
+        view.questions.iter().find(|q| q.id == q1).unwrap().votes,
+        51
+    );
+
+    // Paused: nothing new is taken.
+    app.set_qa(&m, false, true, "").await.unwrap();
+    let paused = app.ask_question(&b, "Still there?", false).await;
+    assert!(
+        matches!(&paused, Err(AppError::Conflict(msg)) if msg.contains("paused")),
+        "{paused:?}"
+    );
+}
