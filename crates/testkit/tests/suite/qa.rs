@@ -137,8 +137,8 @@ async fn questions_are_asked_voted_moderated_and_replayed_in_order(db: TestDb) {
     // Fifty votes at once count fifty, each with its own log number.
     let start = app.qa_view(&m, Order::Time).await.unwrap().seq;
     let mut tasks = Vec::new();
-    for v in people[3..].to_vec() {
-        let (app, edition, session) = (app.clone(), edition.clone(), session.clone());
+    for v in &people[3..] {
+        let (app, edition, session, v) = (app.clone(), edition.clone(), session.clone(), v.clone());
         tasks.push(tokio::spawn(async move {
             let ctx = app.qa_ctx(Some(&v), &edition, &session).await.unwrap();
             app.vote_question(&ctx, q1, true).await.unwrap()
