@@ -9,6 +9,7 @@
 mod accounts;
 mod attendees;
 mod cfp;
+mod cfp_flow;
 mod editions;
 mod error;
 mod migrate;
@@ -31,6 +32,7 @@ use std::time::Duration;
 pub use accounts::{AccountStore, ApiToken, LinkPurpose, Membership, User};
 pub use attendees::{AttendeeStore, NewAttendee};
 pub use cfp::CfpStore;
+pub use cfp_flow::{CfpFlowStore, DuplicatePair, SpeakerInvitation, TeamInvitation};
 pub use editions::EditionStore;
 pub use outbox::{Mail, MailState, MailStatus, NewMail, OutboxStore};
 pub use releases::ReleaseStore;
