@@ -2,6 +2,7 @@
 //! permissions live here once.
 
 mod accounts;
+mod cfp;
 mod crowd;
 mod error;
 mod export;
@@ -15,6 +16,11 @@ pub mod timetable;
 pub use accounts::{
     ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
     SESSION_SECONDS, Secret, role,
+};
+pub use cfp::{
+    CfpPage, CfpSettings, DuplicateSide, HistoryLine, INVITATION_SECONDS, NearDuplicate,
+    NewEdition, NewEvent, PendingInvitation, ProposalActor, ProposalFormat, ProposalReader,
+    ProposalSummary, ProposalView, ReaderCtx, local_instant, local_shown,
 };
 pub use crowd::CrowdOutcome;
 pub use error::AppError;

@@ -18,6 +18,18 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("verify", include_str!("../mail/verify.txt")),
     ("reset", include_str!("../mail/reset.txt")),
     ("account_exists", include_str!("../mail/account_exists.txt")),
+    (
+        "proposal_status",
+        include_str!("../mail/proposal_status.txt"),
+    ),
+    (
+        "speaker_invitation",
+        include_str!("../mail/speaker_invitation.txt"),
+    ),
+    (
+        "team_invitation",
+        include_str!("../mail/team_invitation.txt"),
+    ),
 ];
 
 /// What a message says, with what its template needs.
@@ -33,6 +45,24 @@ pub enum MailKind {
         login_url: String,
         reset_url: String,
     },
+    ProposalStatus {
+        title: String,
+        code: String,
+        event: String,
+        status: String,
+        url: String,
+    },
+    SpeakerInvitation {
+        title: String,
+        event: String,
+        inviter: String,
+        url: String,
+    },
+    TeamInvitation {
+        edition: String,
+        role: String,
+        url: String,
+    },
 }
 
 impl MailKind {
@@ -41,6 +71,9 @@ impl MailKind {
             Self::Verify { .. } => "verify",
             Self::Reset { .. } => "reset",
             Self::AccountExists { .. } => "account_exists",
+            Self::ProposalStatus { .. } => "proposal_status",
+            Self::SpeakerInvitation { .. } => "speaker_invitation",
+            Self::TeamInvitation { .. } => "team_invitation",
         }
     }
 
@@ -51,6 +84,22 @@ impl MailKind {
                 login_url,
                 reset_url,
             } => minijinja::context! { login_url, reset_url },
+            Self::ProposalStatus {
+                title,
+                code,
+                event,
+                status,
+                url,
+            } => minijinja::context! { title, code, event, status, url },
+            Self::SpeakerInvitation {
+                title,
+                event,
+                inviter,
+                url,
+            } => minijinja::context! { title, event, inviter, url },
+            Self::TeamInvitation { edition, role, url } => {
+                minijinja::context! { edition, role, url }
+            }
         }
     }
 }
@@ -75,7 +124,7 @@ impl Templates {
     }
 
     /// `(subject, body)` of a message.
-    fn render(&self, kind: &MailKind, site: &str) -> Result<(String, String)> {
+    pub(crate) fn render(&self, kind: &MailKind, site: &str) -> Result<(String, String)> {
         let text = self
             .env
             .get_template(kind.template())

@@ -55,7 +55,7 @@ pub trait CfpFlowStore {
         &self,
         invitation: &TeamInvitation,
         hash: &str,
-        by: UserId,
+        by: Option<UserId>,
         now: i64,
         expires_at: i64,
     ) -> Result<()>;
@@ -227,7 +227,7 @@ impl CfpFlowStore for Store {
         &self,
         inv: &TeamInvitation,
         hash: &str,
-        by: UserId,
+        by: Option<UserId>,
         now: i64,
         expires_at: i64,
     ) -> Result<()> {
@@ -257,7 +257,7 @@ impl CfpFlowStore for Store {
             .bind(&inv.email)
             .bind(inv.role.kind())
             .bind(inv.role.tracks().map(|t| t.to_stored()).unwrap_or_default())
-            .bind(by.0)
+            .bind(by.map(|u| u.0))
             .bind(now)
             .bind(expires_at)
             .execute(&mut *tx)
