@@ -343,6 +343,17 @@ impl App {
         Ok(self.store.events(&edition).await?)
     }
 
+    /// Permission to create editions: site organizers, signed in (not by a token).
+    pub fn site_orga_ctx(&self, viewer: &Viewer) -> Result<OrgaCtx> {
+        if viewer.site_organizer && viewer.token.is_none() {
+            Ok(OrgaCtx::site(Access::Write))
+        } else {
+            Err(AppError::Forbidden(
+                "only a site organizer may create an edition".into(),
+            ))
+        }
+    }
+
     // ----- CFP settings -----
 
     /// Creates or replaces an event's CFP. Times are read in the edition's zone.

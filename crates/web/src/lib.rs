@@ -7,12 +7,14 @@ mod agenda;
 pub mod api;
 mod assets;
 mod catalogue;
+mod cfp;
 mod error;
 mod exports;
 mod extract;
 mod guard;
 mod html;
 mod limits;
+mod orga;
 mod page;
 mod per_ip;
 mod released;
@@ -103,6 +105,8 @@ fn routes() -> Routes {
         .route("/{edition}/now", get(agenda::now::page))
         .route("/{edition}/search", get(agenda::search::page))
         .route("/{edition}/sessions.ics", get(exports::sessions_feed));
+    let routes = api::cfp_routes(routes);
+    let routes = orga::routes(cfp::routes(routes));
     account::routes(routes)
 }
 
