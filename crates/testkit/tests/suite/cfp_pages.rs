@@ -313,11 +313,10 @@ async fn the_cfp_over_http_from_settings_to_proposal(db: TestDb) {
         )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let html = r.text().await.unwrap();
     assert!(
-        r.text()
-            .await
-            .unwrap()
-            .contains(&format!("{level}: &quot;Level&quot; needs an answer"))
+        html.contains(&format!("{level}: &#34;Level&#34; needs an answer")),
+        "{html}"
     );
     // A forged form (no token) and a cross-site post: refused, nothing stored.
     let forged = client()
