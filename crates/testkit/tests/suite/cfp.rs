@@ -19,6 +19,7 @@ on_both_backends!(
     team_invitations_grant_their_roles,
     near_duplicates_reach_co_chairs_and_exports_are_blind_for_them,
     decisions_go_through_the_one_status_change,
+    a_co_speaker_invitation_reaches_a_real_smtp_server,
 );
 
 const EDITION: &str = "kcna2026";
@@ -640,4 +641,51 @@ async fn decisions_go_through_the_one_status_change(db: TestDb) {
             .await,
         Err(AppError::Conflict(_))
     ));
+}
+
+async fn a_co_speaker_invitation_reaches_a_real_smtp_server(db: TestDb) {
+    use hallway_testkit::hallway_app::{MailWorker, SmtpSettings};
+    let smtp = hallway_testkit::smtp::SmtpServer::start().await;
+    let app = db.app().await.with_public_url("https://hallway.test/");
+    let store = db.store().await;
+    edition(&app).await;
+    app.put_cfp(&operator(), EDITION, &open_cfp(EVENT))
+        .await
+        .unwrap();
+    let ada = speaker(&app, &store, "ada@example.org", "Ada").await;
+    let p = app
+        .submit_proposal(&ada, EDITION, EVENT, &proposal_text())
+        .await
+        .unwrap();
+    outbox(&store, jiff::Timestamp::now().as_second()).await;
+    app.invite_co_speaker(&ada, &p.code, "grace@example.org")
+        .await
+        .unwrap();
+    let worker = MailWorker::new(
+        app.clone(),
+        SmtpSettings::new(&smtp.url(), "Hallway <noreply@hallway.test>"),
+    )
+    .unwrap();
+    assert_eq!(worker.send_due().await.unwrap().sent, 1);
+    let received = smtp.messages();
+    assert_eq!(received.len(), 1, "{received:#?}");
+    let m = &received[0];
+    assert!(m.contains("To: grace@example.org"), "{m}");
+    assert!(m.contains("Subject: Ada invites you to speak"), "{m}");
+    assert!(
+        m.contains("https://hallway.test/cfp/invitations/accept?token="),
+        "{m}"
+    );
+    // The link works once, for the account that signs in with it.
+    let grace = account(&app, &store, "grace@example.org").await;
+    let at = m.find("token=").unwrap() + 6;
+    let token: String = m[at..].chars().take(64).collect();
+    assert_eq!(
+        app.accept_speaker_invitation(&grace, &token).await.unwrap(),
+        p.code
+    );
+    assert_eq!(
+        app.proposal(&grace, &p.code).await.unwrap().speakers,
+        ["Ada", "grace@example.org"]
+    );
 }
