@@ -475,6 +475,7 @@ async fn the_cfp_over_http_from_settings_to_proposal(db: TestDb) {
 
     // Every new page type as it reads.
     if db.url.starts_with("sqlite") {
+        let mut pages = Vec::new();
         for (name, page) in [
             ("orga_edition", edition_page),
             ("orga_cfp", cfp_settings),
@@ -486,7 +487,31 @@ async fn the_cfp_over_http_from_settings_to_proposal(db: TestDb) {
             ("cfp_proposal", withdrawn_page),
         ] {
             insta::assert_snapshot!(name, stable(&page, &code));
+            pages.push((name, page));
         }
+        // And each passes the Nu HTML Checker, as the agenda's pages do.
+        let jar = crate::checkers::browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
+        assert!(
+            jar.is_file(),
+            "vnu.jar is missing: run `npm ci --prefix tests/browser` (./scripts/test.sh does)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<_> = pages
+            .iter()
+            .map(|(name, page)| {
+                let file = dir.path().join(format!("{name}.html"));
+                std::fs::write(&file, page).unwrap();
+                file
+            })
+            .collect();
+        let errors = tokio::task::spawn_blocking(move || crate::checkers::nu_check(&jar, &files))
+            .await
+            .unwrap();
+        assert!(
+            errors.is_empty(),
+            "the Nu HTML Checker:\n{}",
+            errors.join("\n")
+        );
     }
     server.stop().await;
 }
