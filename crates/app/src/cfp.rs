@@ -1074,7 +1074,11 @@ impl App {
             let mine = |s: &hallway_domain::cfp::Submission| {
                 s.event == ctx.event && ctx.tracks.covers(Some(&s.track))
             };
-            if !(mine(&a) || mine(&b)) {
+            // A withdrawn proposal is no longer a duplicate of anything.
+            if !(mine(&a) || mine(&b))
+                || a.status == Status::Withdrawn
+                || b.status == Status::Withdrawn
+            {
                 continue;
             }
             let side = |s: hallway_domain::cfp::Submission| DuplicateSide {

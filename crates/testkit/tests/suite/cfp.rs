@@ -522,6 +522,10 @@ async fn near_duplicates_reach_co_chairs_and_exports_are_blind_for_them(db: Test
     assert_eq!(pairs.len(), 1, "{pairs:?}");
     assert!(pairs[0].similarity >= 0.6);
     assert_ne!(pairs[0].first.track, pairs[0].second.track);
+    // Once one of them is withdrawn, the pair is no longer shown.
+    let first = pairs[0].first.code.clone();
+    app.withdraw_proposal(&ada, &first).await.unwrap();
+    assert!(app.near_duplicates(&ctx).await.unwrap().is_empty());
     // A reviewer does not decide and is not told.
     let reviewer = account(&app, &store, "rev@example.org").await;
     app.grant_role(
