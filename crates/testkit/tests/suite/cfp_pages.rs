@@ -456,6 +456,53 @@ async fn the_cfp_over_http_from_settings_to_proposal(db: TestDb) {
     );
     let (_, withdrawn_page) = ada.get(&server, &location).await;
 
+    // A read-only token reads but does not write.
+    let (_, read) = app
+        .create_api_token(&ada_viewer, "kcna2026", Some("main"), "read", "reader")
+        .await
+        .unwrap();
+    let r = client()
+        .post(server.url("/api/v1/editions/kcna2026/events/main/proposals"))
+        .header(AUTHORIZATION, format!("Bearer {}", read.expose()))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Organizers put the settings as JSON; a speaker's token may not.
+    let orga_viewer = app.session_viewer(&orga_session).await.unwrap();
+    let (_, orga_token) = app
+        .create_api_token(&orga_viewer, "kcna2026", None, "write", "settings")
+        .await
+        .unwrap();
+    let mut put = cfp.clone();
+    put["opens"] = "2020-01-01T10:00".into();
+    put["closes"] = "2099-01-01T10:00".into();
+    for (bearer, expected) in [
+        (bearer.clone(), StatusCode::FORBIDDEN),
+        (format!("Bearer {}", orga_token.expose()), StatusCode::OK),
+    ] {
+        let r = client()
+            .put(server.url("/api/v1/editions/kcna2026/events/main/cfp"))
+            .header(AUTHORIZATION, bearer)
+            .json(&put)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), expected);
+    }
+    let after: serde_json::Value = client()
+        .get(server.url("/api/v1/editions/kcna2026/events/main/cfp"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after["opens_at"], "2020-01-01T10:00:00-07:00");
+    assert_eq!(after["questions"], cfp["questions"], "questions keep their ids");
+
     // The OpenAPI document describes the CFP routes and /api/v1/me.
     let doc: serde_json::Value = client()
         .get(server.url("/api/v1/openapi.json"))
