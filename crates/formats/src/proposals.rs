@@ -98,7 +98,6 @@ fn quote(value: &str) -> String {
 #[derive(Serialize)]
 struct Submission<'a> {
     guid: String,
-    code: &'a str,
     title: &'a str,
     subtitle: &'a str,
     #[serde(rename = "abstract")]
@@ -106,15 +105,19 @@ struct Submission<'a> {
     description: &'a str,
     duration: Option<u32>,
     #[serde(rename = "type")]
-    kind: &'a str,
+    kind: &'static str,
     do_not_record: bool,
     track: Option<&'a str>,
     speakers: Vec<SpeakerOut<'a>>,
     language: &'a str,
     links: [(); 0],
     attachments: [(); 0],
-    state: &'a str,
-    public_url: &'a str,
+    /// The CFP's session type, the proposal's state and its code: what the schema has no
+    /// field for.
+    tags: Vec<String>,
+    /// For the organizers, never the public.
+    internal_notes: &'a str,
+    url: &'a str,
 }
 
 #[derive(Serialize)]
@@ -123,19 +126,31 @@ struct SpeakerOut<'a> {
     biography: Option<&'a str>,
 }
 
+/// The schema's kinds of session, from what a CFP calls its session types.
+fn kind(session_type: &str) -> &'static str {
+    if session_type.contains("workshop") || session_type.contains("tutorial") {
+        "workshop"
+    } else if session_type.contains("panel") {
+        "podium"
+    } else if session_type.contains("unconference") || session_type.contains("meeting") {
+        "meeting"
+    } else {
+        "talk"
+    }
+}
+
 /// The c3voc submission array.
 pub fn json(rows: &[ProposalRow]) -> String {
     let items: Vec<Submission<'_>> = rows
         .iter()
         .map(|r| Submission {
             guid: Guid::derive(&r.edition, &r.code, 1).to_string(),
-            code: &r.code,
             title: &r.title,
             subtitle: "",
             abstract_text: &r.abstract_text,
             description: "",
             duration: Some(r.minutes).filter(|d| *d <= 840),
-            kind: &r.session_type,
+            kind: kind(&r.session_type),
             do_not_record: false,
             track: Some(r.track.as_str()).filter(|t| !t.is_empty()),
             speakers: r
@@ -149,8 +164,13 @@ pub fn json(rows: &[ProposalRow]) -> String {
             language: "",
             links: [],
             attachments: [],
-            state: &r.status,
-            public_url: &r.url,
+            tags: vec![
+                r.session_type.clone(),
+                format!("state:{}", r.status),
+                format!("code:{}", r.code),
+            ],
+            internal_notes: &r.notes,
+            url: &r.url,
         })
         .collect();
     serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_owned())

@@ -501,7 +501,10 @@ async fn the_cfp_over_http_from_settings_to_proposal(db: TestDb) {
         .await
         .unwrap();
     assert_eq!(after["opens_at"], "2020-01-01T10:00:00-07:00");
-    assert_eq!(after["questions"], cfp["questions"], "questions keep their ids");
+    assert_eq!(
+        after["questions"], cfp["questions"],
+        "questions keep their ids"
+    );
 
     // The OpenAPI document describes the CFP routes and /api/v1/me.
     let doc: serde_json::Value = client()
