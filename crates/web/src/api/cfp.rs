@@ -22,14 +22,19 @@ use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct SessionTypeJson {
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     pub slug: String,
+    #[schema(pattern = r"\S", max_length = 300)]
     pub name: String,
+    #[schema(minimum = 1, maximum = 1440)]
     pub minutes: u32,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct TrackJson {
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     pub slug: String,
+    #[schema(pattern = r"\S", max_length = 300)]
     pub name: String,
 }
 
@@ -85,15 +90,23 @@ pub struct CfpJson {
 /// the clocks skip or pass twice is refused.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct CfpSettingsJson {
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?$")]
     pub opens: String,
+    #[schema(pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?$")]
     pub closes: String,
+    #[schema(minimum = 1)]
     pub per_speaker: u32,
     pub blind: bool,
+    #[schema(minimum = 1)]
     pub reviews_per_proposal: u32,
+    #[schema(minimum = 1)]
     pub reviewer_cap: u32,
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub description: String,
+    #[schema(min_items = 1)]
     pub session_types: Vec<SessionTypeJson>,
+    #[schema(min_items = 1)]
     pub tracks: Vec<TrackJson>,
     #[serde(default)]
     pub criteria: Vec<CriterionJson>,
@@ -110,12 +123,17 @@ pub struct AnswerJson {
 /// A proposal as a speaker writes it.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ProposalInJson {
+    #[schema(pattern = r"\S", max_length = 200)]
     pub title: String,
     #[serde(rename = "abstract")]
+    #[schema(pattern = r"\S", max_length = 10000)]
     pub abstract_text: String,
     #[serde(default)]
+    #[schema(max_length = 10000)]
     pub notes: String,
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     pub session_type: String,
+    #[schema(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)]
     pub track: String,
     #[serde(default)]
     pub answers: Vec<AnswerJson>,
@@ -249,6 +267,15 @@ fn cfp_json(p: CfpPage) -> CfpJson {
     }
 }
 
+/// Path segments that cannot name an edition or event address nothing: 404, as any unknown one.
+fn known(edition: &str, event: &str) -> Result<(), WebError> {
+    if Slug::parse(edition).is_ok() && Slug::parse(event).is_ok() {
+        Ok(())
+    } else {
+        Err(WebError::NotFound)
+    }
+}
+
 fn slug(field: &str, s: &str) -> Result<Slug, WebError> {
     Slug::parse(s).map_err(|e| WebError::BadRequest(format!("{field}: {e}")))
 }
@@ -372,6 +399,9 @@ pub async fn get_cfp(
     State(state): State<AppState>,
     Segments((edition, event)): Segments<(String, String)>,
 ) -> Response {
+    if let Err(e) = known(&edition, &event) {
+        return fail(e);
+    }
     match state.app.cfp_page(&edition, &event).await {
         Ok(p) => Json(cfp_json(p)).into_response(),
         Err(e) => fail(e),
@@ -389,6 +419,7 @@ pub async fn get_cfp(
         (status = 400, body = ErrorView, description = "A setting is wrong; the message names it"),
         (status = 401, body = ErrorView, description = "Not signed in"),
         (status = 403, body = ErrorView, description = "Not an organizer of the edition, or a read-only token"),
+        (status = 404, body = ErrorView, description = "No such event"),
     ))]
 pub async fn put_cfp(
     State(state): State<AppState>,
@@ -398,7 +429,17 @@ pub async fn put_cfp(
 ) -> Response {
     let run = async {
         let viewer = visitor.signed_in()?;
+        known(&edition, &event)?;
         let orga = state.app.orga_ctx(viewer, &edition).await?;
+        if !state
+            .app
+            .edition_events(&edition)
+            .await?
+            .iter()
+            .any(|e| e.slug.as_str() == event)
+        {
+            return Err(WebError::NotFound);
+        }
         let s = settings(&event, body(&bytes)?)?;
         Ok::<_, WebError>(cfp_json(state.app.put_cfp(&orga, &edition, &s).await?))
     };
@@ -437,6 +478,7 @@ pub async fn my_proposals(State(state): State<AppState>, visitor: Visitor) -> Re
         (status = 400, body = ErrorView, description = "A field is wrong or missing, or the CFP is closed; the message names it"),
         (status = 401, body = ErrorView, description = "Not signed in"),
         (status = 403, body = ErrorView, description = "A read-only token, or one for another event"),
+        (status = 404, body = ErrorView, description = "No such event, or it has no CFP"),
         (status = 409, body = ErrorView, description = "Over the CFP's limit of proposals per speaker"),
     ))]
 pub async fn submit(
@@ -447,6 +489,9 @@ pub async fn submit(
 ) -> Response {
     let run = async {
         let viewer = visitor.signed_in()?;
+        known(&edition, &event)?;
+        // An event without a CFP is 404 before the body is read.
+        state.app.cfp_page(&edition, &event).await?;
         let text = proposal_text(body(&bytes)?)?;
         Ok::<_, WebError>(
             state
@@ -471,6 +516,7 @@ pub async fn submit(
         (status = 200, body = Vec<ProposalListJson>, description = "The event's proposals, oldest first"),
         (status = 401, body = ErrorView, description = "Not signed in"),
         (status = 403, body = ErrorView, description = "Neither an organizer nor a co-chair of the event"),
+        (status = 404, body = ErrorView, description = "No such event, or it has no CFP"),
     ))]
 pub async fn event_proposals(
     State(state): State<AppState>,
@@ -479,6 +525,7 @@ pub async fn event_proposals(
 ) -> Response {
     let run = async {
         let viewer = visitor.signed_in()?;
+        known(&edition, &event)?;
         let reader = state.app.proposal_reader(viewer, &edition, &event).await?;
         Ok::<_, WebError>(
             state
@@ -548,6 +595,7 @@ pub async fn proposal(
         (status = 200, body = ProposalJson, description = "The proposal as stored"),
         (status = 400, body = ErrorView, description = "A field is wrong, or the deadline passed"),
         (status = 401, body = ErrorView, description = "Not signed in"),
+        (status = 403, body = ErrorView, description = "A read-only token"),
         (status = 404, body = ErrorView, description = "No proposal of the caller's with this code"),
         (status = 409, body = ErrorView, description = "The proposal's state allows no edits (withdrawn, decided)"),
     ))]
@@ -577,6 +625,7 @@ pub async fn edit(
     responses(
         (status = 200, body = ProposalJson, description = "The withdrawn proposal"),
         (status = 401, body = ErrorView, description = "Not signed in"),
+        (status = 403, body = ErrorView, description = "A read-only token"),
         (status = 404, body = ErrorView, description = "No proposal of the caller's with this code"),
         (status = 409, body = ErrorView, description = "Its state cannot be withdrawn (withdrawn already, rejected)"),
     ))]
