@@ -180,6 +180,7 @@ pub struct NearDuplicate {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DuplicateSide {
+    pub edition: Slug,
     pub code: String,
     pub title: String,
     pub event: Slug,
@@ -1033,10 +1034,23 @@ impl App {
     /// Compares one proposal with the edition's others and stores the pairs it is part of.
     async fn refresh_duplicates(&self, edition: &Slug, id: i64) -> Result<()> {
         let mut all = Vec::new();
-        for event in self.store.cfp_events(edition).await? {
+        let mut events: Vec<(Slug, Slug)> = self
+            .store
+            .cfp_events(edition)
+            .await?
+            .into_iter()
+            .map(|e| (edition.clone(), e))
+            .collect();
+        // The same talk sent to a partner event (a b-side of another edition) counts too.
+        for (ed, ev) in self.store.partner_events(edition).await? {
+            if self.store.cfp_events(&ed).await?.contains(&ev) {
+                events.push((ed, ev));
+            }
+        }
+        for (edition, event) in &events {
             all.extend(
                 self.store
-                    .submissions(edition, &event)
+                    .submissions(edition, event)
                     .await?
                     .into_iter()
                     .filter(|s| s.id == id || s.status != Status::Withdrawn),
@@ -1059,6 +1073,29 @@ impl App {
         Ok(self.store.put_near_duplicates(&[id], &pairs).await?)
     }
 
+    /// Names a partner event of one of the edition's events: a b-side (of another edition)
+    /// whose proposals are compared with this event's for near duplicates.
+    pub async fn add_partner_event(
+        &self,
+        orga: &OrgaCtx,
+        edition: &str,
+        event: &str,
+        partner_edition: &str,
+        partner_event: &str,
+    ) -> Result<()> {
+        let edition = parse_slug(edition)?;
+        orga.writes(&edition)?;
+        Ok(self
+            .store
+            .add_partner_event(
+                &edition,
+                &parse_slug(event)?,
+                &parse_slug(partner_edition)?,
+                &parse_slug(partner_event)?,
+            )
+            .await?)
+    }
+
     /// Near duplicates a co-chair or organizer should look at: pairs with a proposal of their
     /// event in a track they decide on, most similar first.
     pub async fn near_duplicates(&self, ctx: &ReviewCtx) -> Result<Vec<NearDuplicate>> {
@@ -1072,7 +1109,9 @@ impl App {
             let a = self.store.submission_by_id(pair.first).await?;
             let b = self.store.submission_by_id(pair.second).await?;
             let mine = |s: &hallway_domain::cfp::Submission| {
-                s.event == ctx.event && ctx.tracks.covers(Some(&s.track))
+                s.edition == ctx.edition
+                    && s.event == ctx.event
+                    && ctx.tracks.covers(Some(&s.track))
             };
             // A withdrawn proposal is no longer a duplicate of anything.
             if !(mine(&a) || mine(&b))
@@ -1082,6 +1121,7 @@ impl App {
                 continue;
             }
             let side = |s: hallway_domain::cfp::Submission| DuplicateSide {
+                edition: s.edition,
                 code: s.code,
                 title: s.title,
                 event: s.event,

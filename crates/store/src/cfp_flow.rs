@@ -62,13 +62,81 @@ pub trait CfpFlowStore {
     async fn use_team_invitation(&self, hash: &str, now: i64) -> Result<TeamInvitation>;
     /// Pending team invitations of an edition: `(email, role, event)`.
     async fn team_invitations(&self, edition: &Slug, now: i64) -> Result<Vec<TeamInvitation>>;
+    /// Makes `partner` a partner event of `event` (a b-side offered the rejected talks, whose
+    /// proposals are compared with this event's for near duplicates).
+    async fn add_partner_event(
+        &self,
+        edition: &Slug,
+        event: &Slug,
+        partner_edition: &Slug,
+        partner: &Slug,
+    ) -> Result<()>;
+    /// The events of other editions partnered with an edition's events, either way round:
+    /// `(edition, event)`.
+    async fn partner_events(&self, edition: &Slug) -> Result<Vec<(Slug, Slug)>>;
     /// Replaces the pairs that involve any of `among` with `pairs`.
     async fn put_near_duplicates(&self, among: &[i64], pairs: &[DuplicatePair]) -> Result<()>;
-    /// The pairs whose first proposal is one of the edition's.
+    /// The pairs with a proposal of the edition on either side.
     async fn near_duplicates(&self, edition: &Slug) -> Result<Vec<DuplicatePair>>;
 }
 
 impl CfpFlowStore for Store {
+    async fn add_partner_event(
+        &self,
+        edition: &Slug,
+        event: &Slug,
+        partner_edition: &Slug,
+        partner: &Slug,
+    ) -> Result<()> {
+        on_pool!(self, |pool| {
+            let mut tx = pool.begin_write().await?;
+            let mut ids = Vec::new();
+            for (ed, ev) in [(edition, event), (partner_edition, partner)] {
+                let id: i64 = sqlx::query_scalar(EVENT_ID)
+                    .bind(ed.as_str())
+                    .bind(ev.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or_else(|| StoreError::NotFound(format!("event {ev} of {ed}")))?;
+                ids.push(id);
+            }
+            if ids[0] == ids[1] {
+                return Err(StoreError::Conflict(
+                    "an event cannot be its own partner".into(),
+                ));
+            }
+            sqlx::query(
+                "INSERT INTO partner_events (event_id, partner_id) VALUES ($1, $2)
+                 ON CONFLICT (event_id, partner_id) DO NOTHING",
+            )
+            .bind(ids[0])
+            .bind(ids[1])
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    async fn partner_events(&self, edition: &Slug) -> Result<Vec<(Slug, Slug)>> {
+        let rows: Vec<(String, String)> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT DISTINCT e2.slug, ev2.slug FROM partner_events p
+                 JOIN events ev ON ev.id IN (p.event_id, p.partner_id)
+                 JOIN editions e ON e.id = ev.edition_id
+                 JOIN events ev2 ON ev2.id IN (p.event_id, p.partner_id) AND ev2.id <> ev.id
+                 JOIN editions e2 ON e2.id = ev2.edition_id
+                 WHERE e.slug = $1 AND e2.id <> e.id ORDER BY e2.slug, ev2.slug",
+            )
+            .bind(edition.as_str())
+            .fetch_all(pool)
+            .await?
+        });
+        rows.iter()
+            .map(|(e, v)| Ok((stored_slug(e)?, stored_slug(v)?)))
+            .collect()
+    }
+
     async fn create_edition(&self, e: &Edition, now: i64) -> Result<()> {
         on_pool!(self, |pool| {
             let done = sqlx::query(
@@ -339,9 +407,10 @@ impl CfpFlowStore for Store {
         let rows: Vec<(i64, i64, f64)> = on_pool!(self, |pool| {
             sqlx::query_as(
                 "SELECT d.first_id, d.second_id, d.similarity FROM near_duplicates d
-                 JOIN submissions s ON s.id = d.first_id JOIN cfps c ON c.id = s.cfp_id
-                 JOIN events ev ON ev.id = c.event_id JOIN editions e ON e.id = ev.edition_id
-                 WHERE e.slug = $1 ORDER BY d.similarity DESC, d.first_id, d.second_id",
+                 WHERE EXISTS (SELECT 1 FROM submissions s JOIN cfps c ON c.id = s.cfp_id
+                     JOIN events ev ON ev.id = c.event_id JOIN editions e ON e.id = ev.edition_id
+                     WHERE s.id IN (d.first_id, d.second_id) AND e.slug = $1)
+                 ORDER BY d.similarity DESC, d.first_id, d.second_id",
             )
             .bind(edition.as_str())
             .fetch_all(pool)

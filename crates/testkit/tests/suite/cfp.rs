@@ -20,6 +20,7 @@ on_both_backends!(
     near_duplicates_reach_co_chairs_and_exports_are_blind_for_them,
     decisions_go_through_the_one_status_change,
     a_co_speaker_invitation_reaches_a_real_smtp_server,
+    the_same_talk_sent_to_a_partner_event_is_flagged,
 );
 
 const EDITION: &str = "kcna2026";
@@ -691,5 +692,86 @@ async fn a_co_speaker_invitation_reaches_a_real_smtp_server(db: TestDb) {
     assert_eq!(
         app.proposal(&grace, &p.code).await.unwrap().speakers,
         ["Ada", "grace@example.org"]
+    );
+}
+
+async fn the_same_talk_sent_to_a_partner_event_is_flagged(db: TestDb) {
+    let app = db.app().await;
+    let store = db.store().await;
+    edition(&app).await;
+    let orga = operator();
+    app.put_cfp(&orga, EDITION, &open_cfp(EVENT)).await.unwrap();
+    // A b-side of its own edition, named the main event's partner.
+    app.create_edition(
+        &orga,
+        &NewEdition {
+            slug: "rejekts-na-2026".into(),
+            name: "Cloud Native Rejekts NA 2026".into(),
+            time_zone: "America/Denver".into(),
+            start_date: "2026-11-08".into(),
+            end_date: "2026-11-09".into(),
+            ..NewEdition::default()
+        },
+    )
+    .await
+    .unwrap();
+    app.add_event(
+        &orga,
+        "rejekts-na-2026",
+        &NewEvent {
+            slug: "rejekts".into(),
+            name: "Rejekts".into(),
+            kind: "main".into(),
+            start_date: "2026-11-08".into(),
+            end_date: "2026-11-09".into(),
+        },
+    )
+    .await
+    .unwrap();
+    app.put_cfp(&orga, "rejekts-na-2026", &open_cfp("rejekts"))
+        .await
+        .unwrap();
+    app.add_partner_event(&orga, EDITION, EVENT, "rejekts-na-2026", "rejekts")
+        .await
+        .unwrap();
+    let ada = speaker(&app, &store, "ada@example.org", "Ada").await;
+    let mut talk = proposal_text();
+    talk.abstract_ = "We show how sharding, remote write and downsampling let one team run \
+        metrics for four hundred clusters without losing a sample during upgrades."
+        .into();
+    let main = app
+        .submit_proposal(&ada, EDITION, EVENT, &talk)
+        .await
+        .unwrap();
+    let bside = app
+        .submit_proposal(&ada, "rejekts-na-2026", "rejekts", &talk)
+        .await
+        .unwrap();
+    assert!(
+        app.review_ctx(&ada, EDITION, EVENT).await.is_err(),
+        "a speaker reviews nothing"
+    );
+    let chair = account(&app, &store, "chair@example.org").await;
+    app.grant_role(
+        &orga,
+        EDITION,
+        Some(EVENT),
+        "chair@example.org",
+        Role::CoChair(Tracks::All),
+    )
+    .await
+    .unwrap();
+    let pairs = app
+        .near_duplicates(&app.review_ctx(&chair, EDITION, EVENT).await.unwrap())
+        .await
+        .unwrap();
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    let codes = [pairs[0].first.code.as_str(), pairs[0].second.code.as_str()];
+    assert!(codes.contains(&main.code.as_str()) && codes.contains(&bside.code.as_str()));
+    assert!(
+        pairs
+            .iter()
+            .flat_map(|p| [&p.first.edition, &p.second.edition])
+            .any(|e| e.as_str() == "rejekts-na-2026")
     );
 }
