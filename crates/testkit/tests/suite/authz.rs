@@ -56,7 +56,7 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/account/logout" => (NoMethod, Anyone),
         "/account/tokens" | "/account/tokens/{id}/revoke" => (NoMethod, SignedIn),
         "/api/v1/me" => (SignedIn, NoMethod),
-        "/cfp/{edition}/{event}/" | "/api/v1/editions/{edition}/events/{event}/cfp" => {
+        "/cfp/" | "/cfp/{edition}/{event}/" | "/api/v1/editions/{edition}/events/{event}/cfp" => {
             (Anyone, NoMethod)
         }
         "/cfp/{edition}/{event}/submit" | "/cfp/profile" => (SignedIn, SignedIn),

@@ -246,6 +246,9 @@ async fn the_cfp_over_http_from_settings_to_proposal(db: TestDb) {
         call.contains("Open until <strong>Thu 1 Jan 2099 09:00 MST</strong>"),
         "{call}"
     );
+    let (status, index) = anonymous.get(&server, "/cfp/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(index.contains("href=\"/cfp/kcna2026/main/\""), "{index}");
     let (status, _) = anonymous.get(&server, "/cfp/kcna2026/main/submit").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
@@ -530,6 +533,7 @@ async fn the_cfp_over_http_from_settings_to_proposal(db: TestDb) {
             ("orga_edition", edition_page),
             ("orga_cfp", cfp_settings),
             ("orga_proposals", proposals),
+            ("cfp_index", index),
             ("cfp_call", call),
             ("cfp_profile", profile_form),
             ("cfp_submit", submit_form),

@@ -18,6 +18,7 @@ use hallway_app::AppError;
 
 pub(crate) fn routes(routes: Routes) -> Routes {
     routes
+        .route("/cfp/", get(pages::index))
         .route("/cfp/{edition}/{event}/", get(pages::call))
         .route(
             "/cfp/{edition}/{event}/submit",

@@ -198,6 +198,43 @@ fn posted_text(form: &Form, page: &CfpPage) -> ProposalText {
     t
 }
 
+struct CallRow {
+    edition: String,
+    edition_name: String,
+    event: String,
+    event_name: String,
+    open: bool,
+    closes: String,
+    opens: String,
+}
+
+#[derive(Template)]
+#[template(path = "cfp/index.html")]
+struct IndexPage {
+    nav: Option<Nav>,
+    calls: Vec<CallRow>,
+}
+
+/// Every call for papers, open ones first: where speakers find them before any schedule.
+pub async fn index(State(state): State<AppState>) -> Result<Response, WebError> {
+    let mut calls = Vec::new();
+    for edition in state.app.editions().await? {
+        for p in state.app.cfp_pages(edition.slug.as_str()).await? {
+            calls.push(CallRow {
+                edition: p.edition.slug.to_string(),
+                edition_name: p.edition.name.clone(),
+                event: p.event.slug.to_string(),
+                event_name: p.event.name.clone(),
+                open: p.open,
+                closes: p.closes_shown.clone(),
+                opens: p.opens_shown.clone(),
+            });
+        }
+    }
+    calls.sort_by_key(|c| !c.open);
+    render(&IndexPage { nav: None, calls }, StatusCode::OK)
+}
+
 #[derive(Template)]
 #[template(path = "cfp/call.html")]
 struct CallPage {
