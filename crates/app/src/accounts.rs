@@ -48,7 +48,7 @@ impl Secret {
     }
 
     /// What the database keeps instead of the secret.
-    fn stored(&self) -> String {
+    pub(crate) fn stored(&self) -> String {
         hex(&Sha256::digest(self.0.as_bytes()))
     }
 }

@@ -1,47 +1,20 @@
-//! Accepted speakers confirm; a confirmed proposal becomes a session of the work-in-progress
+//! A confirmed proposal becomes a session of the work-in-progress
 //! schedule, with its speakers, length, track and kind, ready for the optimizer to place.
 
-use crate::{App, OrgaCtx, Result, Viewer, parse_slug};
+use crate::{App, OrgaCtx, Result, parse_slug};
 use hallway_domain::cfp::{Submission, add_to_schedule};
-use hallway_domain::submission::{Action, Actor, Status};
+use hallway_domain::submission::Status;
 use hallway_domain::{Guid, Slug};
-use hallway_store::{CfpStore, ScheduleStore, SubmissionStore, Transition};
+use hallway_store::{CfpStore, ScheduleStore, SubmissionStore};
 
 impl App {
-    /// The viewer confirms they will give their accepted talk; it joins the work in progress.
-    pub async fn confirm_proposal(&self, viewer: &Viewer, code: &str) -> Result<Submission> {
-        let proposal = self.own_submission(viewer, code).await?;
-        viewer.writes_in(&proposal.edition, Some(&proposal.event))?;
-        self.confirm(&proposal, Some(viewer.user)).await
-    }
-
-    /// Confirms `proposal` (checked as the speakers' act) and schedules it.
-    pub(crate) async fn confirm(
-        &self,
-        proposal: &Submission,
-        by: Option<hallway_domain::UserId>,
-    ) -> Result<Submission> {
-        let to = proposal
-            .status
-            .apply(Action::Confirm, Actor::Speaker)
-            .map_err(|e| crate::AppError::Conflict(e.to_string()))?;
-        let change = Transition {
-            submission: proposal.id,
-            from: proposal.status,
-            to,
-            action: "confirm",
-            by,
-            mails: Vec::new(),
-        };
-        self.store
-            .transition(&[change], crate::second_chance::now())
-            .await?;
-        // The confirmation stands whatever happens next; a session that could not be added
-        // is listed for the organizers with the reason (`unscheduled_confirmed`).
+    /// A confirmed proposal joins the work in progress. The confirmation stands whatever
+    /// happens here; a session that could not be added is logged and listed for the organizers
+    /// with the reason (`unscheduled_confirmed`).
+    pub(crate) async fn after_confirmation(&self, proposal: &Submission) {
         if let Err(e) = self.schedule_confirmed_of(&proposal.edition).await {
-            tracing::error!(code = %proposal.code, error = %e, "a confirmed proposal could not join the work in progress");
+            tracing::error!(code = %proposal.code, cause = %crate::cause_chain(&e), "a confirmed proposal could not join the work in progress");
         }
-        Ok(self.store.submission_by_id(proposal.id).await?)
     }
 
     /// Adds every confirmed proposal of the edition that is not yet a session to the work in

@@ -2,6 +2,7 @@
 //! permissions live here once.
 
 mod accounts;
+mod cfp;
 mod confirmed;
 mod crowd;
 mod error;
@@ -24,6 +25,11 @@ mod transparency;
 pub use accounts::{
     ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
     SESSION_SECONDS, Secret, role,
+};
+pub use cfp::{
+    CfpPage, CfpSettings, DuplicateSide, HistoryLine, INVITATION_SECONDS, NearDuplicate,
+    NewEdition, NewEvent, PendingInvitation, ProposalActor, ProposalFormat, ProposalReader,
+    ProposalSummary, ProposalView, ReaderCtx, local_instant, local_shown,
 };
 pub use crowd::CrowdOutcome;
 pub use error::AppError;

@@ -23,6 +23,18 @@ const TEMPLATES: &[(&str, &str)] = &[
         "confirm_reminder",
         include_str!("../mail/confirm_reminder.txt"),
     ),
+    (
+        "proposal_status",
+        include_str!("../mail/proposal_status.txt"),
+    ),
+    (
+        "speaker_invitation",
+        include_str!("../mail/speaker_invitation.txt"),
+    ),
+    (
+        "team_invitation",
+        include_str!("../mail/team_invitation.txt"),
+    ),
 ];
 
 /// What a message says, with what its template needs.
@@ -52,6 +64,24 @@ pub enum MailKind {
         accepted: String,
         url: String,
     },
+    ProposalStatus {
+        title: String,
+        code: String,
+        event: String,
+        status: String,
+        url: String,
+    },
+    SpeakerInvitation {
+        title: String,
+        event: String,
+        inviter: String,
+        url: String,
+    },
+    TeamInvitation {
+        edition: String,
+        role: String,
+        url: String,
+    },
 }
 
 impl MailKind {
@@ -62,6 +92,9 @@ impl MailKind {
             Self::AccountExists { .. } => "account_exists",
             Self::SeatOffered { .. } => "seat_offered",
             Self::ConfirmReminder { .. } => "confirm_reminder",
+            Self::ProposalStatus { .. } => "proposal_status",
+            Self::SpeakerInvitation { .. } => "speaker_invitation",
+            Self::TeamInvitation { .. } => "team_invitation",
         }
     }
 
@@ -80,6 +113,22 @@ impl MailKind {
                 accepted,
                 url,
             } => minijinja::context! { title, code, event, accepted, url },
+            Self::ProposalStatus {
+                title,
+                code,
+                event,
+                status,
+                url,
+            } => minijinja::context! { title, code, event, status, url },
+            Self::SpeakerInvitation {
+                title,
+                event,
+                inviter,
+                url,
+            } => minijinja::context! { title, event, inviter, url },
+            Self::TeamInvitation { edition, role, url } => {
+                minijinja::context! { edition, role, url }
+            }
         }
     }
 }

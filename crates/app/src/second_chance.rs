@@ -7,9 +7,7 @@ use crate::{App, AppError, OrgaCtx, Result, Viewer, parse_slug};
 use hallway_domain::cfp::{Profile, ProposalText, Submission};
 use hallway_domain::submission::Status;
 use hallway_domain::{Slug, UserId};
-use hallway_store::{
-    CfpStore, EventRef, NewSubmission, SecondChanceStore, StoreError, SubmissionStore,
-};
+use hallway_store::{CfpStore, EventRef, NewSubmission, SecondChanceStore, SubmissionStore};
 
 /// A partner a rejected proposal may go to, as its speakers see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,20 +66,6 @@ impl App {
             event: parse_slug(event)?,
         };
         Ok(self.store.partners(&here).await?)
-    }
-
-    /// A proposal the viewer speaks on; anyone else's is "not found", so codes cannot be probed.
-    pub(crate) async fn own_submission(&self, viewer: &Viewer, code: &str) -> Result<Submission> {
-        let found = match self.store.submission(code).await {
-            Ok(s) => s,
-            Err(StoreError::NotFound(_)) => return Err(AppError::NotFound("proposal".into())),
-            Err(e) => return Err(e.into()),
-        };
-        if !found.speakers.contains(&viewer.user) {
-            return Err(AppError::NotFound("proposal".into()));
-        }
-        viewer.access_in(&found.edition, Some(&found.event))?;
-        Ok(found)
     }
 
     /// Where a rejected proposal of the viewer's may go, and how far each offer is.

@@ -13,6 +13,7 @@ pub mod html;
 pub mod ical;
 pub mod ical_out;
 pub mod plausible;
+pub mod proposals;
 pub mod sched;
 pub mod submission;
 pub mod xcal;

@@ -284,3 +284,46 @@ fn exported_kubecon_keeps_sched_types_and_rooms() {
     assert_eq!(keynotes(&back), keynotes(&s));
     assert!(Path::new(&root().join("data/specs/schedule.xml.xsd")).exists());
 }
+
+#[test]
+fn proposal_exports_are_c3voc_submissions() {
+    use hallway_formats::proposals::{ProposalRow, csv, json};
+    let row = |code: &str, speakers: Vec<(String, String, String)>| ProposalRow {
+        edition: Slug::parse("kcna2026").unwrap(),
+        code: code.into(),
+        title: "Zero trust, \"for real\"".into(),
+        abstract_text: "How we rolled out mutual TLS.\nAcross 400 clusters.".into(),
+        notes: String::new(),
+        status: "submitted".into(),
+        session_type: "talk".into(),
+        minutes: 30,
+        track: "Security".into(),
+        speakers,
+        submitted_at: "2026-01-15T09:00:00-07:00".into(),
+        url: format!("https://hallway.example.org/orga/kcna2026/main/proposals#{code}"),
+    };
+    let rows = [
+        row(
+            "ABCDEFGH23",
+            vec![("Ada".into(), "ACME".into(), "Builds things.".into())],
+        ),
+        // Blind: no speakers at all.
+        row("ZYXWVUTS98", vec![]),
+    ];
+    validate(
+        "proposals.json",
+        &json(&rows),
+        &[
+            &python(),
+            &script(),
+            "each-item",
+            &spec("c3voc-submission-submission.schema.json"),
+        ],
+    );
+    let text = csv(&rows);
+    assert_eq!(
+        text.matches("\r\n").count(),
+        3,
+        "a header and a row each: {text}"
+    );
+}

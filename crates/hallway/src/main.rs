@@ -1,5 +1,6 @@
 //! The `hallway` binary: one program that serves, imports, releases and runs the demo.
 
+mod cfp_cmd;
 mod config;
 mod demo;
 mod limits;
@@ -151,6 +152,16 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Editions made before any schedule exists.
+    Edition {
+        #[command(subcommand)]
+        command: cfp_cmd::EditionCommand,
+    },
+    /// Events of an edition.
+    Event {
+        #[command(subcommand)]
+        command: cfp_cmd::EventCommand,
     },
 }
 
@@ -399,6 +410,8 @@ async fn run(cli: Cli) -> Result<()> {
             }
             served
         }
+        Command::Edition { command } => cfp_cmd::edition(&config.database, command).await,
+        Command::Event { command } => cfp_cmd::event(&config.database, command).await,
         Command::User {
             command: UserCommand::Add { organizer, email },
         } => {

@@ -9,6 +9,7 @@
 mod accounts;
 mod attendees;
 mod cfp;
+mod cfp_flow;
 mod editions;
 mod error;
 mod marks;
@@ -36,6 +37,7 @@ use std::time::Duration;
 pub use accounts::{AccountStore, ApiToken, LinkPurpose, Membership, User};
 pub use attendees::{AttendeeStore, NewAttendee};
 pub use cfp::CfpStore;
+pub use cfp_flow::{CfpFlowStore, DuplicatePair, SpeakerInvitation, TeamInvitation};
 pub use editions::EditionStore;
 pub use marks::{MarkChange, MarkStore, Outcome};
 pub use ops::PoolUse;

@@ -24,8 +24,9 @@ pub enum WebError {
     Unauthorized,
     Forbidden(String),
     TooManyRequests(String),
-    /// The request was made on a state that has changed since (a save based on an older
-    /// version of the work in progress): nothing was written, the message says what to do.
+    /// The request is right but the thing is not in a state to take it: changed since it was
+    /// read (a save based on an older version of the work in progress), a withdrawn proposal
+    /// edited, a limit reached. Nothing was written; the message says what to do.
     Conflict(String),
     /// Nothing is wrong, but the answer is not ready (the first render) or took too long: the
     /// client is told to retry.
@@ -88,7 +89,7 @@ impl WebError {
                 "Too many attempts",
                 m.clone(),
             ),
-            Self::Conflict(m) => (StatusCode::CONFLICT, "Changed meanwhile", m.clone()),
+            Self::Conflict(m) => (StatusCode::CONFLICT, "Not possible now", m.clone()),
             Self::Unavailable(m) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Please try again shortly",

@@ -7,6 +7,7 @@ mod agenda;
 pub mod api;
 mod assets;
 mod catalogue;
+mod cfp;
 mod error;
 mod exports;
 mod extract;
@@ -14,6 +15,7 @@ mod guard;
 mod html;
 mod limits;
 mod ops;
+mod orga;
 mod page;
 mod per_ip;
 mod released;
@@ -105,6 +107,8 @@ fn routes() -> Routes {
         .route("/{edition}/now", get(agenda::now::page))
         .route("/{edition}/search", get(agenda::search::page))
         .route("/{edition}/sessions.ics", get(exports::sessions_feed));
+    let routes = api::cfp_routes(routes);
+    let routes = orga::routes(cfp::routes(routes));
     ops::routes(account::routes(routes))
 }
 

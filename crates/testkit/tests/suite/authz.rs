@@ -3,8 +3,9 @@
 //! route added without a rule here fails this test.
 
 use hallway_store::OutboxStore;
-use hallway_testkit::domain::{Role, Tracks};
-use hallway_testkit::hallway_app::{App, Secret, Store};
+use hallway_testkit::domain::cfp::{CfpTrack, Profile, ProposalText, ProposalType};
+use hallway_testkit::domain::{Role, Slug, Tracks};
+use hallway_testkit::hallway_app::{App, CfpSettings, Secret, Store};
 use hallway_testkit::{TestDb, TestServer, client, released_kubecon};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION};
@@ -16,6 +17,15 @@ on_both_backends!(every_route_answers_every_role_by_its_rule);
 enum Access {
     Anyone,
     SignedIn,
+    /// Organizers of the edition and site organizers.
+    Organizer,
+    /// Those who decide on proposals: organizers and co-chairs (not reviewers).
+    Committee,
+    /// Site organizers only (creating editions).
+    SiteOrganizer,
+    /// The speakers of the proposal only; anyone else signed in gets 404, as for a proposal
+    /// that does not exist, so codes cannot be probed.
+    OwnSpeaker,
     /// The route has no such method: 405 for everyone.
     NoMethod,
 }
@@ -48,8 +58,37 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/account/logout" => (NoMethod, Anyone),
         "/account/tokens" | "/account/tokens/{id}/revoke" => (NoMethod, SignedIn),
         "/api/v1/me" => (SignedIn, NoMethod),
+        "/cfp/" | "/cfp/{edition}/{event}/" | "/api/v1/editions/{edition}/events/{event}/cfp" => {
+            (Anyone, NoMethod)
+        }
+        "/cfp/{edition}/{event}/submit" | "/cfp/profile" => (SignedIn, SignedIn),
+        "/cfp/proposals" | "/api/v1/cfp/proposals" => (SignedIn, NoMethod),
+        "/cfp/proposals/{code}" => (OwnSpeaker, OwnSpeaker),
+        "/cfp/proposals/{code}/withdraw"
+        | "/cfp/proposals/{code}/confirm"
+        | "/cfp/proposals/{code}/invite"
+        | "/api/v1/cfp/proposals/{code}/withdraw" => (NoMethod, OwnSpeaker),
+        "/api/v1/cfp/proposals/{code}" => (OwnSpeaker, NoMethod),
+        "/cfp/invitations/accept" | "/orga/invitations/accept" => (Anyone, SignedIn),
+        "/orga/editions" => (SiteOrganizer, SiteOrganizer),
+        "/orga/{edition}/" => (Organizer, NoMethod),
+        "/orga/{edition}/events" | "/orga/{edition}/team" => (NoMethod, Organizer),
+        "/orga/{edition}/{event}/cfp" => (Organizer, Organizer),
+        "/orga/{edition}/{event}/proposals"
+        | "/orga/{edition}/{event}/proposals.csv"
+        | "/orga/{edition}/{event}/proposals.json" => (Committee, NoMethod),
+        "/api/v1/editions/{edition}/events/{event}/proposals" => (Committee, SignedIn),
         _ => return None,
     })
+}
+
+/// Who may PUT: the few JSON routes that replace a whole resource; 405 on every other route.
+fn put_rule(path: &str) -> Access {
+    match path {
+        "/api/v1/editions/{edition}/events/{event}/cfp" => Organizer,
+        "/api/v1/cfp/proposals/{code}" => OwnSpeaker,
+        _ => NoMethod,
+    }
 }
 
 const ROLES: &[&str] = &[
@@ -59,6 +98,7 @@ const ROLES: &[&str] = &[
     "reviewer",
     "co-chair",
     "organizer",
+    "site-organizer",
 ];
 
 async fn session_for(
@@ -127,6 +167,32 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
     let event = wip.events[0].slug.to_string();
     let guid = wip.sessions[0].guid.to_string();
     let date = wip.edition.start_date.to_string();
+    // An open call for papers on the event, and a proposal of the speaker's.
+    app.put_cfp(&orga, &edition, &open_cfp(&event))
+        .await
+        .unwrap();
+    let mut sessions = Vec::new();
+    for role in ROLES {
+        sessions.push(session_for(&app, &store, &edition, &event, role).await);
+    }
+    let speaker = app
+        .session_viewer(sessions[2].as_ref().unwrap())
+        .await
+        .unwrap();
+    app.put_speaker_profile(
+        &speaker,
+        &Profile {
+            name: "Spea Ker".into(),
+            ..Profile::default()
+        },
+    )
+    .await
+    .unwrap();
+    let code = app
+        .submit_proposal(&speaker, &edition, &event, &proposal_text())
+        .await
+        .unwrap()
+        .code;
     let server = TestServer::start(app.clone()).await;
 
     let paths = hallway_testkit::hallway_web::route_paths();
@@ -137,8 +203,7 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
     );
 
     let mut checked = 0;
-    for role in ROLES {
-        let session = session_for(&app, &store, &edition, &event, role).await;
+    for (role, session) in ROLES.iter().zip(&sessions) {
         let csrf = "a".repeat(64);
         let cookie = match &session {
             Some(s) => format!("hallway_session={}; hallway_csrf={csrf}", s.expose()),
@@ -151,6 +216,8 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
             let (get, post) = rule(path).unwrap();
             let url = path
                 .replace("{edition}", &edition)
+                .replace("{event}", &event)
+                .replace("{code}", &code)
                 .replace("{guid}", &guid)
                 .replace("{date}", &date)
                 .replace("{id}", "1");
@@ -158,11 +225,11 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                 !url.contains('{'),
                 "{path}: a parameter this test does not fill"
             );
-            for (method, access) in [("GET", get), ("POST", post)] {
+            for (method, access) in [("GET", get), ("POST", post), ("PUT", put_rule(path))] {
                 let request = match method {
                     "GET" => client().get(server.url(&url)),
                     _ => client()
-                        .post(server.url(&url))
+                        .request(method.parse().unwrap(), server.url(&url))
                         .header("content-type", "application/x-www-form-urlencoded")
                         .header("origin", &server.base)
                         .header("sec-fetch-site", "same-origin")
@@ -177,9 +244,24 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                 let refused = status == StatusCode::UNAUTHORIZED
                     || status == StatusCode::FORBIDDEN
                     || to_login;
+                let organizes = matches!(*role, "organizer" | "site-organizer");
                 let may = match access {
                     Anyone => true,
                     SignedIn => *role != "anonymous",
+                    Organizer => organizes,
+                    Committee => organizes || *role == "co-chair",
+                    SiteOrganizer => *role == "site-organizer",
+                    OwnSpeaker if *role == "speaker" => true,
+                    OwnSpeaker if *role == "anonymous" => false,
+                    OwnSpeaker => {
+                        assert_eq!(
+                            status,
+                            StatusCode::NOT_FOUND,
+                            "{method} {path} as {role}: another speaker's proposal is not found"
+                        );
+                        checked += 1;
+                        continue;
+                    }
                     NoMethod => {
                         assert_eq!(
                             status,
@@ -205,6 +287,49 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
             }
         }
     }
-    assert!(checked > 100, "{checked} checks");
+    assert!(checked > 300, "{checked} checks");
     server.stop().await;
+}
+
+/// A call for papers open from 2020 to 2099, so that it is open whenever the test runs.
+pub(crate) fn open_cfp(event: &str) -> CfpSettings {
+    let slug = |s: &str| Slug::parse(s).unwrap();
+    CfpSettings {
+        event: event.to_owned(),
+        opens: "2020-01-01T09:00".into(),
+        closes: "2099-01-01T09:00".into(),
+        per_speaker: 2,
+        blind: true,
+        reviews_per_proposal: 3,
+        reviewer_cap: 40,
+        description: "Tell us about it.".into(),
+        session_types: vec![ProposalType {
+            slug: slug("talk"),
+            name: "Talk".into(),
+            minutes: 30,
+        }],
+        tracks: vec![
+            CfpTrack {
+                slug: slug("security"),
+                name: "Security".into(),
+            },
+            CfpTrack {
+                slug: slug("observability"),
+                name: "Observability".into(),
+            },
+        ],
+        criteria: vec![],
+        questions: vec![],
+    }
+}
+
+pub(crate) fn proposal_text() -> ProposalText {
+    ProposalText {
+        title: "Zero trust for clusters".into(),
+        abstract_: "How we rolled out mutual TLS everywhere.".into(),
+        notes: String::new(),
+        session_type: Slug::parse("talk").unwrap(),
+        track: Slug::parse("security").unwrap(),
+        answers: vec![],
+    }
 }

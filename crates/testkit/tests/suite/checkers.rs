@@ -8,7 +8,7 @@ use hallway_testkit::{TestDb, TestServer, client, released_kubecon};
 use reqwest::StatusCode;
 use std::path::{Path, PathBuf};
 
-fn browser_dir() -> PathBuf {
+pub(crate) fn browser_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser")
 }
 
@@ -137,7 +137,7 @@ async fn every_page_type_passes_the_nu_html_checker() {
 }
 
 /// The checker's errors, one line each: file, line and message.
-fn nu_check(jar: &Path, files: &[PathBuf]) -> Vec<String> {
+pub(crate) fn nu_check(jar: &Path, files: &[PathBuf]) -> Vec<String> {
     let out = std::process::Command::new("java")
         .arg("-jar")
         .arg(jar)

@@ -116,9 +116,11 @@ async fn a_confirmed_talk_joins_the_work_in_progress_and_is_placed(db: TestDb) {
 
     let confirmed = app.confirm_proposal(&ada, "conf1").await.unwrap();
     assert_eq!(confirmed.status, Status::Confirmed);
-    let guid = confirmed
+    let guid = store
+        .submission("conf1")
+        .await
+        .unwrap()
         .session_guid
-        .clone()
         .expect("the session it became");
     let wip = app
         .work_in_progress(&orga, edition.as_str())

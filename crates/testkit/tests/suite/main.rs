@@ -28,6 +28,8 @@ mod agenda;
 mod authz;
 mod broken_files;
 mod browser;
+mod cfp;
+mod cfp_pages;
 mod cfp_store;
 mod checkers;
 mod confirmed;

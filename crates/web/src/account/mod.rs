@@ -6,7 +6,9 @@
 //! marks as coming from another site (`Sec-Fetch-Site`, `Origin`), and every form carries a
 //! token that must equal the one in its `SameSite=Strict` cookie.
 
-mod pages;
+pub(crate) mod pages;
+
+pub(crate) use pages::{MeJson, TokenJson, csrf_of, text};
 
 use crate::error::WebError;
 use crate::extract::Params;
@@ -49,7 +51,7 @@ pub(crate) fn routes(routes: Routes) -> Routes {
 
 /// Account pages work before any schedule is released.
 pub(crate) fn needs_no_release(path: &str) -> bool {
-    path.starts_with("/account/") || path == "/api/v1/me"
+    path.starts_with("/account/") || path == "/api/v1/me" || crate::cfp::needs_no_release(path)
 }
 
 pub(crate) type Csrf = CsrfLayer<fn(ProtectionError) -> Response>;
@@ -223,13 +225,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 }
 
 /// The form token of this browser: the cookie's, or a new one to set with the page.
-struct FormToken {
-    value: String,
+pub(crate) struct FormToken {
+    pub(crate) value: String,
     new: bool,
 }
 
 impl FormToken {
-    fn of(headers: &HeaderMap) -> Result<Self, WebError> {
+    pub(crate) fn of(headers: &HeaderMap) -> Result<Self, WebError> {
         match cookie(headers, CSRF_COOKIE).filter(|t| well_formed(t)) {
             Some(t) => Ok(Self {
                 value: t.to_owned(),
@@ -246,7 +248,7 @@ impl FormToken {
     }
 
     /// The page, setting the cookie when the token is new.
-    fn with(&self, cookies: &Settings, response: impl IntoResponse) -> Response {
+    pub(crate) fn with(&self, cookies: &Settings, response: impl IntoResponse) -> Response {
         let mut response = response.into_response();
         if self.new {
             response
@@ -258,10 +260,10 @@ impl FormToken {
 }
 
 /// A posted form whose token matched its cookie.
-struct Form(Params);
+pub(crate) struct Form(Params);
 
 impl Form {
-    fn parse(headers: &HeaderMap, body: &str) -> Result<Self, WebError> {
+    pub(crate) fn parse(headers: &HeaderMap, body: &str) -> Result<Self, WebError> {
         let params = Params::parse(body)?;
         let expected = cookie(headers, CSRF_COOKIE).unwrap_or_default();
         let given = params.get(CSRF_FIELD).unwrap_or_default();
@@ -273,7 +275,7 @@ impl Form {
         Ok(Self(params))
     }
 
-    fn get(&self, key: &str) -> &str {
+    pub(crate) fn get(&self, key: &str) -> &str {
         self.0.get(key).unwrap_or_default()
     }
 }

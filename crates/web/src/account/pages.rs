@@ -145,13 +145,13 @@ fn with_retry_after(mut response: Response, status: StatusCode) -> Response {
     response
 }
 
-fn text(body: &Bytes) -> Result<&str, WebError> {
+pub(crate) fn text(body: &Bytes) -> Result<&str, WebError> {
     std::str::from_utf8(body)
         .map_err(|_| WebError::BadRequest("The form is not UTF-8 text.".into()))
 }
 
 /// The token the posted form carried (already checked against its cookie).
-fn csrf_of(headers: &HeaderMap) -> String {
+pub(crate) fn csrf_of(headers: &HeaderMap) -> String {
     cookie(headers, CSRF_COOKIE).unwrap_or_default().to_owned()
 }
 
@@ -507,22 +507,44 @@ pub async fn revoke_token(
     Ok(see_other("/account/"))
 }
 
+/// Who the caller is.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct MeJson {
+    pub email: String,
+    pub site_organizer: bool,
+    /// What the token is limited to; `null` when signed in by a session.
+    pub token: Option<TokenJson>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct TokenJson {
+    pub edition: String,
+    /// `null`: every event of the edition.
+    pub event: Option<String>,
+    /// `read` or `write`.
+    pub access: String,
+}
+
 /// Who the caller is, for scripts checking their token.
+#[utoipa::path(get, path = "/api/v1/me",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, body = MeJson, description = "The signed-in account and its token's scope"),
+        (status = 401, body = crate::api::ErrorView, description = "No valid session or token"),
+    ))]
 pub async fn me(visitor: Visitor) -> Response {
     let Some(viewer) = &visitor.viewer else {
         return WebError::Unauthorized.json();
     };
-    let token = viewer.token_scope().map(|t| {
-        serde_json::json!({
-            "edition": t.edition.as_str(),
-            "event": t.event.as_ref().map(|e| e.as_str()),
-            "access": t.access.as_str(),
-        })
+    let token = viewer.token_scope().map(|t| TokenJson {
+        edition: t.edition.to_string(),
+        event: t.event.as_ref().map(|e| e.to_string()),
+        access: t.access.as_str().to_owned(),
     });
-    Json(serde_json::json!({
-        "email": viewer.email().as_str(),
-        "site_organizer": viewer.is_site_organizer(),
-        "token": token,
-    }))
+    Json(MeJson {
+        email: viewer.email().to_string(),
+        site_organizer: viewer.is_site_organizer(),
+        token,
+    })
     .into_response()
 }

@@ -3,6 +3,7 @@
 //! computed from the release in memory with the same filters as the pages. A repeated or
 //! undecodable query parameter is an error that names it, as on the pages.
 
+pub mod cfp;
 mod views;
 
 pub use views::{
@@ -238,10 +239,41 @@ pub async fn releases(
 #[openapi(
     info(
         title = "Hallway",
-        description = "Public schedule data of released conference editions."
+        description = "Public schedule data of released conference editions, and the call for papers: its settings, a speaker's proposals, an event's proposals for its organizers. Scripts authenticate with an API token as `Authorization: Bearer TOKEN`."
     ),
-    paths(editions, edition, sessions, session, speakers, releases),
+    paths(
+        editions,
+        edition,
+        sessions,
+        session,
+        speakers,
+        releases,
+        crate::account::pages::me,
+        cfp::get_cfp,
+        cfp::put_cfp,
+        cfp::my_proposals,
+        cfp::submit,
+        cfp::event_proposals,
+        cfp::proposal,
+        cfp::edit,
+        cfp::withdraw
+    ),
+    modifiers(&BearerAuth),
     components(schemas(
+        cfp::CfpJson,
+        cfp::CfpSettingsJson,
+        cfp::SessionTypeJson,
+        cfp::TrackJson,
+        cfp::CriterionJson,
+        cfp::QuestionJson,
+        cfp::AnswerJson,
+        cfp::ProposalInJson,
+        cfp::ProposalJson,
+        cfp::ProposalListJson,
+        cfp::HistoryJson,
+        cfp::SpeakerJson,
+        crate::account::MeJson,
+        crate::account::TokenJson,
         EditionView,
         EventView,
         SessionView,
@@ -253,6 +285,40 @@ pub async fn releases(
     ))
 )]
 pub struct ApiDoc;
+
+/// API tokens are sent as `Authorization: Bearer TOKEN`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The CFP's JSON routes.
+pub(crate) fn cfp_routes(routes: crate::Routes) -> crate::Routes {
+    use axum::routing::{get, post};
+    routes
+        .route(
+            "/api/v1/editions/{edition}/events/{event}/cfp",
+            get(cfp::get_cfp).put(cfp::put_cfp),
+        )
+        .route(
+            "/api/v1/editions/{edition}/events/{event}/proposals",
+            get(cfp::event_proposals).post(cfp::submit),
+        )
+        .route("/api/v1/cfp/proposals", get(cfp::my_proposals))
+        .route(
+            "/api/v1/cfp/proposals/{code}",
+            get(cfp::proposal).put(cfp::edit),
+        )
+        .route("/api/v1/cfp/proposals/{code}/withdraw", post(cfp::withdraw))
+}
 
 pub fn openapi_json() -> String {
     // Built from types at start-up: a failure is a bug to stop at, not an empty document to serve.

@@ -1,0 +1,38 @@
+//! The organizers' surface: editions and events made before any schedule, an event's CFP
+//! settings, the team (invited by e-mail), and an event's proposals with their exports.
+//! Organizers get an `OrgaCtx` from the app for their edition; co-chairs read the proposals of
+//! their tracks (blind when the CFP says so).
+
+mod pages;
+pub(crate) mod settings;
+
+use crate::Routes;
+use axum::routing::{get, post};
+
+pub(crate) fn routes(routes: Routes) -> Routes {
+    routes
+        .route(
+            "/orga/editions",
+            get(pages::editions_form).post(pages::create_edition),
+        )
+        .route("/orga/{edition}/", get(pages::edition))
+        .route("/orga/{edition}/events", post(pages::add_event))
+        .route("/orga/{edition}/team", post(pages::invite))
+        .route(
+            "/orga/{edition}/{event}/cfp",
+            get(pages::cfp_form).post(pages::put_cfp),
+        )
+        .route("/orga/{edition}/{event}/proposals", get(pages::proposals))
+        .route(
+            "/orga/{edition}/{event}/proposals.csv",
+            get(pages::proposals_csv),
+        )
+        .route(
+            "/orga/{edition}/{event}/proposals.json",
+            get(pages::proposals_json),
+        )
+        .route(
+            "/orga/invitations/accept",
+            get(pages::accept_form).post(pages::accept),
+        )
+}
