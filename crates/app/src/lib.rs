@@ -9,6 +9,7 @@ mod import;
 mod mail;
 mod permissions;
 mod release;
+mod review;
 mod scheduling;
 pub mod timetable;
 
@@ -25,6 +26,10 @@ pub use import::{
 pub use mail::{MailWorker, Sent, SmtpSettings};
 pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
 pub use release::Force;
+pub use review::{
+    AssignmentReport, Dashboard, Decision, ProposalReview, RankOrder, RankRow, Ranking,
+    ReviewItem, ReviewList, ReviewView, SpeakerShown, Speakers, TemplateText,
+};
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
 
 pub use hallway_domain as domain;

@@ -79,6 +79,8 @@ pub struct Board {
 
 pub trait ReviewStore {
     async fn board(&self, edition: &Slug, event: &Slug) -> Result<Board>;
+    /// The id of an event's CFP.
+    async fn cfp_id(&self, edition: &Slug, event: &Slug) -> Result<i64>;
     async fn put_bid(&self, submission: i64, reviewer: UserId, bid: Bid, now: i64) -> Result<()>;
     async fn declare_conflict(
         &self,
@@ -347,6 +349,17 @@ impl ReviewStore for Store {
                 near_duplicates: near,
             })
         })
+    }
+
+    async fn cfp_id(&self, edition: &Slug, event: &Slug) -> Result<i64> {
+        let id: Option<i64> = on_pool!(self, |pool| {
+            sqlx::query_scalar(CFP_ID)
+                .bind(edition.as_str())
+                .bind(event.as_str())
+                .fetch_optional(pool)
+                .await?
+        });
+        id.ok_or_else(|| StoreError::NotFound(format!("a call for papers for {event}")))
     }
 
     async fn put_bid(&self, submission: i64, reviewer: UserId, bid: Bid, now: i64) -> Result<()> {
