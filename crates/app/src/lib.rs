@@ -27,8 +27,8 @@ pub use mail::{MailWorker, Sent, SmtpSettings};
 pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
 pub use release::Force;
 pub use review::{
-    AssignmentReport, Dashboard, Decision, ProposalReview, RankOrder, RankRow, Ranking,
-    ReviewItem, ReviewList, ReviewView, SpeakerShown, Speakers, TemplateText,
+    AssignmentReport, Dashboard, Decision, ProposalReview, RankOrder, RankRow, Ranking, ReviewItem,
+    ReviewList, ReviewView, SpeakerShown, Speakers, TemplateText,
 };
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
 

@@ -264,7 +264,10 @@ fn render_template(
             .and_then(|t| t.render(context))
             .map_err(|e| {
                 let line = e.line().map(|l| format!(", line {l}")).unwrap_or_default();
-                AppError::Invalid(format!("the {part}{line}: {}", e.detail().unwrap_or(&e.kind().to_string())))
+                AppError::Invalid(format!(
+                    "the {part}{line}: {}",
+                    e.detail().unwrap_or(&e.kind().to_string())
+                ))
             })?;
         out.push(rendered);
     }
@@ -609,7 +612,10 @@ impl App {
             by_speaker: true,
             severity,
         };
-        Ok(self.store.declare_conflict(&member.edition, &c, now()).await?)
+        Ok(self
+            .store
+            .declare_conflict(&member.edition, &c, now())
+            .await?)
     }
 
     fn same_event(&self, ctx: &ReviewCtx, p: &Submission) -> Result<()> {
@@ -656,7 +662,10 @@ impl App {
             }
         }
         let cap = l.cfp.reviewer_cap as usize;
-        let caps: Vec<usize> = load.iter().map(|&taken| cap.saturating_sub(taken)).collect();
+        let caps: Vec<usize> = load
+            .iter()
+            .map(|&taken| cap.saturating_sub(taken))
+            .collect();
         let bids: HashMap<(i64, UserId), Bid> =
             l.board.bids.iter().map(|b| ((b.0, b.1), b.2)).collect();
         // Every pair's verdict, computed once: `Err(reason)` when it may not be assigned.
@@ -771,7 +780,10 @@ impl App {
                 p.status
             )));
         }
-        for (field, text) in [("committee comment", committee_comment), ("speaker comment", speaker_comment)] {
+        for (field, text) in [
+            ("committee comment", committee_comment),
+            ("speaker comment", speaker_comment),
+        ] {
             if text.chars().count() > MAX_COMMENT {
                 return Err(AppError::Invalid(format!(
                     "the {field} is longer than {MAX_COMMENT} characters"
@@ -871,9 +883,7 @@ impl App {
                 }
             })
             .collect();
-        let desc = |a: Option<f64>, b: Option<f64>| {
-            b.unwrap_or(-1.0).total_cmp(&a.unwrap_or(-1.0))
-        };
+        let desc = |a: Option<f64>, b: Option<f64>| b.unwrap_or(-1.0).total_cmp(&a.unwrap_or(-1.0));
         rows.sort_by(|a, b| {
             let first = match order {
                 RankOrder::Score => desc(a.mean, b.mean),
@@ -929,7 +939,10 @@ impl App {
             .flat_map(|(p, _)| p.speakers.iter().copied())
             .collect();
         let emails = self.store.emails(&speakers).await?;
-        let (subject, body) = match self.store.mail_template(l.board.cfp_id, decision.kind()).await
+        let (subject, body) = match self
+            .store
+            .mail_template(l.board.cfp_id, decision.kind())
+            .await
         {
             Ok(t) => t,
             Err(hallway_store::StoreError::NotFound(_)) => builtin(decision.kind())?,
@@ -962,7 +975,8 @@ impl App {
                     .map(|pr| pr.name.clone())
                     .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| email.to_string());
-                let context = self.decision_context(&l, p, &name, confirm_url.as_deref(), &comments);
+                let context =
+                    self.decision_context(&l, p, &name, confirm_url.as_deref(), &comments);
                 let (subject, body) = render_template(&subject, &body, &context)?;
                 mails.push(NewMail {
                     key: format!("decision.{}.{}.{}", p.id, decision.kind(), speaker.0),
@@ -1083,7 +1097,10 @@ impl App {
                 .iter()
                 .filter(|a| ids.contains(&a.0))
                 .collect();
-            let finished = assigned.iter().filter(|a| done.contains(&(a.0, a.1))).count();
+            let finished = assigned
+                .iter()
+                .filter(|a| done.contains(&(a.0, a.1)))
+                .count();
             tracks.push((t.name.clone(), ids.len(), assigned.len(), finished));
         }
         let reviewers = l
@@ -1105,7 +1122,12 @@ impl App {
         let mut histogram = [0; 10];
         let mut review_histogram = [0; 10];
         let mut per: HashMap<i64, Vec<f64>> = HashMap::new();
-        for r in l.board.reviews.iter().filter(|r| in_scope.contains_key(&r.submission)) {
+        for r in l
+            .board
+            .reviews
+            .iter()
+            .filter(|r| in_scope.contains_key(&r.submission))
+        {
             review_histogram[tenth(r.total)] += 1;
             per.entry(r.submission).or_default().push(r.total);
         }
@@ -1146,7 +1168,12 @@ impl App {
         .into_iter()
         .map(|(r, s, f)| ((r, s), f))
         .collect();
-        let mut header = vec!["code".to_owned(), "title".into(), "track".into(), "status".into()];
+        let mut header = vec![
+            "code".to_owned(),
+            "title".into(),
+            "track".into(),
+            "status".into(),
+        ];
         if !blind {
             header.push("speakers".into());
             header.push("affiliations".into());
@@ -1176,7 +1203,13 @@ impl App {
                     .iter()
                     .map(|u| l.board.profiles.get(u).cloned().unwrap_or_default())
                     .collect();
-                row.push(profiles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join("; "));
+                row.push(
+                    profiles
+                        .iter()
+                        .map(|p| p.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                );
                 row.push(
                     profiles
                         .iter()
@@ -1288,7 +1321,9 @@ impl App {
         orga.writes(&edition_slug)?;
         builtin(kind)?;
         if subject.trim().is_empty() || body.trim().is_empty() {
-            return Err(AppError::Invalid("a mail needs a subject and a body".into()));
+            return Err(AppError::Invalid(
+                "a mail needs a subject and a body".into(),
+            ));
         }
         // Checked against a made-up proposal, so that a CFP without proposals can be set up.
         let sample = minijinja::context! {

@@ -9,10 +9,7 @@ const SQLITE: &[(i64, &str)] = &[
     (3, include_str!("../migrations/sqlite/0003_scheduling.sql")),
     (4, include_str!("../migrations/sqlite/0004_accounts.sql")),
     (5, include_str!("../migrations/sqlite/0005_cfp.sql")),
-    (
-        8,
-        include_str!("../migrations/sqlite/0008_review_more.sql"),
-    ),
+    (8, include_str!("../migrations/sqlite/0008_review_more.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),

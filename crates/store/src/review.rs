@@ -379,12 +379,7 @@ impl ReviewStore for Store {
         })
     }
 
-    async fn declare_conflict(
-        &self,
-        edition: &Slug,
-        c: &DeclaredConflict,
-        now: i64,
-    ) -> Result<()> {
+    async fn declare_conflict(&self, edition: &Slug, c: &DeclaredConflict, now: i64) -> Result<()> {
         on_pool!(self, |pool| {
             let done = sqlx::query(
                 "INSERT INTO declared_conflicts (edition_id, reviewer_id, speaker_id, declared_by,
@@ -515,11 +510,13 @@ impl ReviewStore for Store {
 
     async fn mail_template(&self, cfp_id: i64, kind: &str) -> Result<(String, String)> {
         let row: Option<(String, String)> = on_pool!(self, |pool| {
-            sqlx::query_as("SELECT subject, body FROM mail_templates WHERE cfp_id = $1 AND kind = $2")
-                .bind(cfp_id)
-                .bind(kind)
-                .fetch_optional(pool)
-                .await?
+            sqlx::query_as(
+                "SELECT subject, body FROM mail_templates WHERE cfp_id = $1 AND kind = $2",
+            )
+            .bind(cfp_id)
+            .bind(kind)
+            .fetch_optional(pool)
+            .await?
         });
         row.ok_or_else(|| StoreError::NotFound(format!("a {kind} mail template")))
     }

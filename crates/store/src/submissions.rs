@@ -80,7 +80,8 @@ pub trait SubmissionStore {
     async fn set_session_guid(&self, id: i64, guid: &str) -> Result<()>;
 }
 
-pub(crate) const COLUMNS: &str = "s.id, s.code, e.slug, ev.slug, s.title, s.abstract, s.notes, s.session_type,
+pub(crate) const COLUMNS: &str =
+    "s.id, s.code, e.slug, ev.slug, s.title, s.abstract, s.notes, s.session_type,
      s.track, s.status, s.created_at, s.updated_at, s.session_guid, s.forwarded_from";
 pub(crate) const FROM: &str = "FROM submissions s JOIN cfps c ON c.id = s.cfp_id
      JOIN events ev ON ev.id = c.event_id JOIN editions e ON e.id = ev.edition_id";

@@ -23,6 +23,8 @@ pub enum WebError {
     /// Nobody is signed in (or the session or token is no longer valid).
     Unauthorized,
     Forbidden(String),
+    /// The state changed under the request (another co-chair decided first).
+    Conflict(String),
     TooManyRequests(String),
     /// Nothing is wrong, but the answer is not ready (the first render) or took too long: the
     /// client is told to retry.
@@ -38,6 +40,7 @@ impl From<AppError> for WebError {
             AppError::BadFile { .. } => Self::BadRequest(e.to_string()),
             AppError::Unauthenticated | AppError::BadCredentials(_) => Self::Unauthorized,
             AppError::Forbidden(m) => Self::Forbidden(m),
+            AppError::Conflict(m) => Self::Conflict(m),
             AppError::RateLimited { .. } => Self::TooManyRequests(e.to_string()),
             other => Self::Internal(cause_chain(&other)),
         }
@@ -79,6 +82,7 @@ impl WebError {
                     .into(),
             ),
             Self::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m.clone()),
+            Self::Conflict(m) => (StatusCode::CONFLICT, "Changed meanwhile", m.clone()),
             Self::TooManyRequests(m) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many attempts",

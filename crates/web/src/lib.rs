@@ -13,9 +13,11 @@ mod extract;
 mod guard;
 mod html;
 mod limits;
+mod orga;
 mod page;
 mod per_ip;
 mod released;
+mod review;
 mod served;
 mod server;
 mod shed;
@@ -103,6 +105,7 @@ fn routes() -> Routes {
         .route("/{edition}/now", get(agenda::now::page))
         .route("/{edition}/search", get(agenda::search::page))
         .route("/{edition}/sessions.ics", get(exports::sessions_feed));
+    let routes = review::routes(routes);
     account::routes(routes)
 }
 

@@ -223,13 +223,13 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 }
 
 /// The form token of this browser: the cookie's, or a new one to set with the page.
-struct FormToken {
-    value: String,
+pub(crate) struct FormToken {
+    pub(crate) value: String,
     new: bool,
 }
 
 impl FormToken {
-    fn of(headers: &HeaderMap) -> Result<Self, WebError> {
+    pub(crate) fn of(headers: &HeaderMap) -> Result<Self, WebError> {
         match cookie(headers, CSRF_COOKIE).filter(|t| well_formed(t)) {
             Some(t) => Ok(Self {
                 value: t.to_owned(),
@@ -246,7 +246,7 @@ impl FormToken {
     }
 
     /// The page, setting the cookie when the token is new.
-    fn with(&self, cookies: &Settings, response: impl IntoResponse) -> Response {
+    pub(crate) fn with(&self, cookies: &Settings, response: impl IntoResponse) -> Response {
         let mut response = response.into_response();
         if self.new {
             response
@@ -258,10 +258,10 @@ impl FormToken {
 }
 
 /// A posted form whose token matched its cookie.
-struct Form(Params);
+pub(crate) struct Form(pub(crate) Params);
 
 impl Form {
-    fn parse(headers: &HeaderMap, body: &str) -> Result<Self, WebError> {
+    pub(crate) fn parse(headers: &HeaderMap, body: &str) -> Result<Self, WebError> {
         let params = Params::parse(body)?;
         let expected = cookie(headers, CSRF_COOKIE).unwrap_or_default();
         let given = params.get(CSRF_FIELD).unwrap_or_default();
@@ -273,7 +273,7 @@ impl Form {
         Ok(Self(params))
     }
 
-    fn get(&self, key: &str) -> &str {
+    pub(crate) fn get(&self, key: &str) -> &str {
         self.0.get(key).unwrap_or_default()
     }
 }

@@ -3,6 +3,7 @@
 //! computed from the release in memory with the same filters as the pages. A repeated or
 //! undecodable query parameter is an error that names it, as on the pages.
 
+pub mod review;
 mod views;
 
 pub use views::{
@@ -240,7 +241,20 @@ pub async fn releases(
         title = "Hallway",
         description = "Public schedule data of released conference editions."
     ),
-    paths(editions, edition, sessions, session, speakers, releases),
+    paths(
+        editions,
+        edition,
+        sessions,
+        session,
+        speakers,
+        releases,
+        review::proposals,
+        review::bid,
+        review::score,
+        review::ranking,
+        review::decide,
+        review::assign
+    ),
     components(schemas(
         EditionView,
         EventView,
@@ -249,7 +263,18 @@ pub async fn releases(
         SpeakerRef,
         SpeakerView,
         ReleaseView,
-        ErrorView
+        ErrorView,
+        review::ReviewItemView,
+        review::ReviewProposalView,
+        review::ReviewSpeakerView,
+        review::RankView,
+        review::BidBody,
+        review::ReviewBody,
+        review::ScoredView,
+        review::DecisionBody,
+        review::DecidedView,
+        review::AssignmentView,
+        review::ShortView
     ))
 )]
 pub struct ApiDoc;
