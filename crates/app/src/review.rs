@@ -20,8 +20,8 @@ use hallway_domain::submission::{Action, Actor, Status};
 use hallway_domain::{Email, Role, Slug, Tracks, UserId};
 use hallway_scheduler::reviewers::{self, Preference};
 use hallway_store::{
-    AccountStore, Board, CfpStore, DeclaredConflict, NewMail, ReviewStore, StoredReview,
-    SubmissionStore, Transition,
+    AccountStore, Board, CfpStore, DeclaredConflict, NewMail, OutboxStore, ReviewStore,
+    StoredReview, SubmissionStore, Transition,
 };
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
@@ -278,6 +278,7 @@ fn render_template(
 
 /// The review of one CFP as loaded, with what every function needs to know of it.
 struct Loaded {
+    edition: Slug,
     cfp: CallForPapers,
     board: Board,
     track_names: HashMap<Slug, String>,
@@ -437,6 +438,7 @@ impl App {
             .map(|t| (t.slug.clone(), t.name.clone()))
             .collect();
         Ok(Loaded {
+            edition: edition.clone(),
             cfp,
             board,
             track_names,
@@ -738,6 +740,8 @@ impl App {
             .store
             .add_assignments(l.board.cfp_id, &pairs, &short, Some(ctx.user), now())
             .await?;
+        self.mail_reviewers(&l, &proposals, &assignment.added, run)
+            .await?;
         Ok(AssignmentReport {
             run,
             added: assignment
@@ -748,6 +752,66 @@ impl App {
             short,
             kept: settled.len(),
         })
+    }
+
+    /// Tells each reviewer what a run gave them. The list is made of the proposals as a
+    /// reviewer sees them: under a blind review, titles and codes only.
+    async fn mail_reviewers(
+        &self,
+        l: &Loaded,
+        proposals: &[&Submission],
+        added: &[(usize, usize)],
+        run: i64,
+    ) -> Result<()> {
+        let blind = l.cfp.blind;
+        let mut per: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &(x, y) in added {
+            per.entry(y).or_default().push(x);
+        }
+        let refs: Vec<&Submission> = added.iter().map(|&(x, _)| proposals[x]).collect();
+        let emails = self.emails_for(blind, &refs).await?;
+        let (subject, body) = include_str!("../mail/review_assigned.txt")
+            .split_once("\n\n")
+            .ok_or_else(|| AppError::Internal("the assignment mail has no blank line".into()))?;
+        let subject = subject.strip_prefix("Subject: ").unwrap_or(subject);
+        let url = self.link(&format!("/review/{}/{}/", l.edition, l.cfp.event));
+        let mut ys: Vec<&usize> = per.keys().collect();
+        ys.sort();
+        for &y in ys {
+            let reviewer = &l.board.reviewers[y];
+            let list: Vec<minijinja::Value> = per[&y]
+                .iter()
+                .map(|&x| {
+                    let v = l.view(proposals[x], blind, &emails);
+                    let speakers = match &v.speakers {
+                        Speakers::Hidden => String::new(),
+                        Speakers::Shown(list) => list
+                            .iter()
+                            .map(|s| s.name.clone())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    };
+                    minijinja::context! { code => v.code, title => v.title, speakers => speakers }
+                })
+                .collect();
+            let context = minijinja::context! {
+                count => list.len(), proposals => list, event => l.cfp.event.to_string(),
+                url => url.clone(),
+            };
+            let (subject, body) = render_template(subject, body, &context)?;
+            self.store
+                .enqueue(
+                    &NewMail {
+                        key: format!("assigned.{}.{run}.{}", l.board.cfp_id, reviewer.user.0),
+                        recipient: reviewer.email.to_string(),
+                        subject,
+                        body,
+                    },
+                    now(),
+                )
+                .await?;
+        }
+        Ok(())
     }
 
     /// A review by an assigned reviewer: a score per criterion of the CFP, a comment for the

@@ -37,5 +37,6 @@ mod http_limits;
 mod import;
 mod mail;
 mod pages;
+mod review;
 mod scheduling;
 mod search;
