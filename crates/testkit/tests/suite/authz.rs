@@ -2,7 +2,11 @@
 //! follows the rule written here for it. The routes come from the router's own list, so a
 //! route added without a rule here fails this test.
 
-use hallway_store::OutboxStore;
+use hallway_store::ReviewStore;
+use hallway_store::{AccountStore, CfpStore, NewSubmission, OutboxStore, SubmissionStore};
+use hallway_testkit::domain::cfp::ProposalText;
+use hallway_testkit::domain::submission::Status;
+use hallway_testkit::domain::{Email, Slug};
 use hallway_testkit::domain::{Role, Tracks};
 use hallway_testkit::hallway_app::{App, Secret, Store};
 use hallway_testkit::{TestDb, TestServer, client, released_kubecon};
@@ -18,6 +22,12 @@ enum Access {
     SignedIn,
     /// The route has no such method: 405 for everyone.
     NoMethod,
+    /// Reviewers, co-chairs and organizers of the event.
+    Reviewer,
+    /// Co-chairs and organizers of the event.
+    CoChair,
+    /// Organizers of the edition.
+    Organizer,
 }
 
 use Access::*;
@@ -46,6 +56,26 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/account/logout" => (NoMethod, Anyone),
         "/account/tokens" | "/account/tokens/{id}/revoke" => (NoMethod, SignedIn),
         "/api/v1/me" => (SignedIn, NoMethod),
+        "/review/{edition}/{event}/" => (Reviewer, NoMethod),
+        "/review/{edition}/{event}/bids"
+        | "/review/{edition}/{event}/proposals/{code}/conflict" => (NoMethod, Reviewer),
+        "/review/{edition}/{event}/proposals/{code}" => (Reviewer, Reviewer),
+        "/review/{edition}/{event}/assign" | "/review/{edition}/{event}/decisions" => {
+            (NoMethod, CoChair)
+        }
+        "/review/{edition}/{event}/ranking"
+        | "/review/{edition}/{event}/dashboard"
+        | "/review/{edition}/{event}/reviews.csv" => (CoChair, NoMethod),
+        "/orga/{edition}/{event}/mail/{kind}" => (Organizer, Organizer),
+        "/orga/{edition}/{event}/mail/{kind}/preview" => (NoMethod, Organizer),
+        "/api/v1/editions/{edition}/events/{event}/review/proposals" => (Reviewer, NoMethod),
+        "/api/v1/editions/{edition}/events/{event}/review/proposals/{code}/bid"
+        | "/api/v1/editions/{edition}/events/{event}/review/proposals/{code}/review" => {
+            (NoMethod, Reviewer)
+        }
+        "/api/v1/editions/{edition}/events/{event}/review/ranking" => (CoChair, NoMethod),
+        "/api/v1/editions/{edition}/events/{event}/review/decisions"
+        | "/api/v1/editions/{edition}/events/{event}/review/assignment" => (NoMethod, CoChair),
         _ => return None,
     })
 }
@@ -121,6 +151,9 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
     let event = wip.events[0].slug.to_string();
     let guid = wip.sessions[0].guid.to_string();
     let date = wip.edition.start_date.to_string();
+    // A CFP on the event with one proposal in review, which every role's account is assigned
+    // (so that a reviewer's refusal is about permission, not about an assignment).
+    let (cfp_id, proposal) = proposal_in_review(&store, &edition, &event).await;
     let server = TestServer::start(app.clone()).await;
 
     let paths = hallway_testkit::hallway_web::route_paths();
@@ -133,6 +166,14 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
     let mut checked = 0;
     for role in ROLES {
         let session = session_for(&app, &store, &edition, &event, role).await;
+        if session.is_some() {
+            let email = Email::parse(&format!("{role}@example.org")).unwrap();
+            let user = store.user_by_email(&email).await.unwrap().id;
+            store
+                .add_assignments(cfp_id, &[(proposal, user)], &[], None, 1)
+                .await
+                .unwrap();
+        }
         let csrf = "a".repeat(64);
         let cookie = match &session {
             Some(s) => format!("hallway_session={}; hallway_csrf={csrf}", s.expose()),
@@ -147,7 +188,10 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                 .replace("{edition}", &edition)
                 .replace("{guid}", &guid)
                 .replace("{date}", &date)
-                .replace("{id}", "1");
+                .replace("{id}", "1")
+                .replace("{event}", &event)
+                .replace("{code}", "AZ1")
+                .replace("{kind}", "accepted");
             assert!(
                 !url.contains('{'),
                 "{path}: a parameter this test does not fill"
@@ -174,6 +218,9 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                 let may = match access {
                     Anyone => true,
                     SignedIn => *role != "anonymous",
+                    Reviewer => ["reviewer", "co-chair", "organizer"].contains(role),
+                    CoChair => ["co-chair", "organizer"].contains(role),
+                    Organizer => *role == "organizer",
                     NoMethod => {
                         assert_eq!(
                             status,
@@ -201,4 +248,49 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
     }
     assert!(checked > 100, "{checked} checks");
     server.stop().await;
+}
+
+/// The event's CFP and a proposal in review in it (code AZ1), by a speaker of its own.
+async fn proposal_in_review(store: &Store, edition: &str, event: &str) -> (i64, i64) {
+    let (edition, event) = (Slug::parse(edition).unwrap(), Slug::parse(event).unwrap());
+    store
+        .put_cfp(&edition, &super::review::cfp(event.clone(), true), 1)
+        .await
+        .unwrap();
+    let speaker = store
+        .create_user(
+            &Email::parse("az-speaker@example.org").unwrap(),
+            "x",
+            false,
+            Some(1),
+            1,
+        )
+        .await
+        .unwrap();
+    let text = ProposalText {
+        title: "A proposal".into(),
+        abstract_: "About something.".into(),
+        notes: String::new(),
+        session_type: Slug::parse("talk").unwrap(),
+        track: Slug::parse("security").unwrap(),
+        answers: vec![],
+    };
+    let p = store
+        .create_submission(
+            &NewSubmission {
+                edition: &edition,
+                event: &event,
+                code: "AZ1",
+                speakers: &[speaker],
+                text: &text,
+                answers: &[],
+                status: Status::Submitted,
+                per_speaker: 5,
+                forwarded_from: None,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    (store.cfp_id(&edition, &event).await.unwrap(), p.id)
 }

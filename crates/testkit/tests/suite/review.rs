@@ -123,7 +123,7 @@ impl Fixture {
     }
 }
 
-fn cfp(event: Slug, blind: bool) -> CallForPapers {
+pub(crate) fn cfp(event: Slug, blind: bool) -> CallForPapers {
     CallForPapers {
         event,
         opens_at: jiff::Timestamp::from_second(0).unwrap(),

@@ -317,6 +317,7 @@ pub async fn decide(
     )
     .await
     .map_err(fail)?;
+    crate::review::must_decide(&ctx).map_err(fail)?;
     let d: DecisionBody = body(&bytes).map_err(fail)?;
     let decision = Decision::parse(&d.decision).map_err(fail)?;
     let decided = state

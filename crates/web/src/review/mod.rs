@@ -77,3 +77,16 @@ pub(crate) async fn ctx(
 ) -> Result<ReviewCtx, WebError> {
     Ok(app.review_ctx(viewer, edition, event).await?)
 }
+
+/// Refuses a reviewer before reading what they sent: deciding is for co-chairs and organizers.
+pub(crate) fn must_decide(ctx: &ReviewCtx) -> Result<(), WebError> {
+    if ctx.decides() {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(format!(
+            "Only a co-chair or an organizer of {}/{} may decide.",
+            ctx.edition(),
+            ctx.event()
+        )))
+    }
+}

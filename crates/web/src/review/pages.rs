@@ -304,10 +304,10 @@ pub async fn conflict(
     let form = Form::parse(&headers, text(&body)?)?;
     let severity = match form.get("severity") {
         "soft" => Severity::Soft,
-        "hard" | "" => Severity::Hard,
+        "hard" => Severity::Hard,
         other => {
             return Err(WebError::BadRequest(format!(
-                "A conflict is hard or soft, not {other:?}."
+                "Choose whether the conflict is hard or soft (not {other:?})."
             )));
         }
     };
@@ -427,6 +427,7 @@ pub async fn decide(
     body: Bytes,
 ) -> Result<Response, WebError> {
     let ctx = ctx(&state.app, visitor.signed_in()?, &edition, &event).await?;
+    super::must_decide(&ctx)?;
     let form = Form::parse(&headers, text(&body)?)?;
     let mut codes: Vec<String> = form.0.with_prefix("pick.").map(str::to_owned).collect();
     if !form.get("code").is_empty() {
