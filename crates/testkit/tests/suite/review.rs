@@ -1332,3 +1332,59 @@ async fn organizers_edit_preview_and_save_decision_mails(db: TestDb) {
     assert!(e.to_string().contains("line 1"), "{e}");
     server.stop().await;
 }
+
+/// Every review page type, snapshotted whole (a blind review, seen by a reviewer, a co-chair
+/// and an organizer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_review_page_type_as_it_reads() {
+    let db = TestDb::sqlite();
+    let f = fixture(&db, true).await;
+    let server = TestServer::start(f.app.clone()).await;
+    let base = format!("/review/{}/{}", f.edition, f.event);
+    let stable = super::pages::stable;
+    let chair = f.cookie("chair@committee.test");
+    let r = post_form(&server, &format!("{base}/assign"), &chair, &[]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    insta::assert_snapshot!("review_assigned", stable(&r.text().await.unwrap()));
+    let pairs = assignments(&f).await;
+    for (i, (code, reviewer, _)) in pairs.iter().enumerate() {
+        let ctx = f.ctx(reviewer).await;
+        f.app
+            .score(
+                &ctx,
+                code,
+                &[(i % 6) as u32, 3],
+                &format!("committee note {i}"),
+                "",
+            )
+            .await
+            .unwrap();
+    }
+    let frob = f.cookie("rev-frob@committee.test");
+    let (_, list) = get(&server, &format!("{base}/"), &frob).await;
+    insta::assert_snapshot!("review_list", stable(&list));
+    let mine = &pairs
+        .iter()
+        .find(|p| p.1 == "rev-frob@committee.test")
+        .unwrap()
+        .0;
+    let (_, page) = get(&server, &format!("{base}/proposals/{mine}"), &frob).await;
+    insta::assert_snapshot!("review_proposal", stable(&page));
+    for (name, path) in [
+        ("review_ranking", format!("{base}/ranking")),
+        ("review_dashboard", format!("{base}/dashboard")),
+    ] {
+        let (status, page) = get(&server, &path, &chair).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        insta::assert_snapshot!(name, stable(&page));
+    }
+    let orga = f.cookie("orga@committee.test");
+    let (_, page) = get(
+        &server,
+        &format!("/orga/{}/{}/mail/accepted", f.edition, f.event),
+        &orga,
+    )
+    .await;
+    insta::assert_snapshot!("orga_mail", stable(&page));
+    server.stop().await;
+}
