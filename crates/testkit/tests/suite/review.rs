@@ -286,7 +286,7 @@ pub(crate) async fn fixture(db: &TestDb, blind: bool) -> Fixture {
         speakers,
     };
     let s = &f.speakers;
-    let (free, quux) = (
+    let (free, rev_q) = (
         f.user("rev-free@committee.test"),
         f.user("rev-quux@committee.test"),
     );
@@ -302,7 +302,7 @@ pub(crate) async fn fixture(db: &TestDb, blind: bool) -> Fixture {
     submit(&f, &ev, "RV3", "security", &[s[2], free]).await;
     submit(&f, &ev, "RV4", "ai", &[s[3]]).await;
     submit(&f, &ev, "RV5", "security", &[s[4]]).await;
-    submit(&f, &ev, "RV6", "security", &[chair, chair2, quux, frob]).await;
+    submit(&f, &ev, "RV6", "security", &[chair, chair2, rev_q, frob]).await;
     let rev_ai = f.ctx("rev-ai@committee.test").await;
     f.app
         .declare_conflict(&rev_ai, "RV4", Severity::Hard)
@@ -446,7 +446,7 @@ async fn the_same_review_assigns_alike_and_random_late_changes_keep_the_rules(db
         }
     }
     let s = f.speakers.clone();
-    let (free, quux) = (
+    let (free, rev_q) = (
         f.user("rev-free@committee.test"),
         f.user("rev-quux@committee.test"),
     );
@@ -461,7 +461,7 @@ async fn the_same_review_assigns_alike_and_random_late_changes_keep_the_rules(db
     submit(&f, &twin, "TW3", "security", &[s[2], free]).await;
     submit(&f, &twin, "TW4", "ai", &[s[3]]).await;
     submit(&f, &twin, "TW5", "security", &[s[4]]).await;
-    submit(&f, &twin, "TW6", "security", &[c1, c2, quux, frob]).await;
+    submit(&f, &twin, "TW6", "security", &[c1, c2, rev_q, frob]).await;
     // rev-ai's declaration holds in the whole edition.
     let one = f
         .app
@@ -635,17 +635,17 @@ async fn scores_stay_within_tracks_assignments_and_criteria(db: TestDb) {
         "{e}"
     );
     // In conflict (rev-quux and Zelda's Quuxcorp): refused without naming anyone.
-    let quux = f.ctx("rev-quux@committee.test").await;
+    let rev_q = f.ctx("rev-quux@committee.test").await;
     let e = f
         .app
-        .score(&quux, "RV0", &[5, 5], "c", "s")
+        .score(&rev_q, "RV0", &[5, 5], "c", "s")
         .await
         .unwrap_err();
     let m = e.to_string();
     assert!(m.contains("conflict of interest"), "{m}");
     assert!(!m.contains("Quuxcorp") && !m.contains("Zelda"), "{m}");
     assert!(matches!(
-        f.app.proposal_review(&quux, "RV0").await,
+        f.app.proposal_review(&rev_q, "RV0").await,
         Err(AppError::Forbidden(_))
     ));
     // Not assigned: refused.
@@ -762,11 +762,11 @@ async fn a_blind_review_shows_no_identity_in_pages_json_csv_errors_or_mail(db: T
         assert_blind(code, &page);
     }
     // A hard conflict's refusal says nothing of who.
-    let quux = f.cookie("rev-quux@committee.test");
-    let (status, page) = get(&server, &format!("{base}/proposals/RV0"), &quux).await;
+    let rev_q = f.cookie("rev-quux@committee.test");
+    let (status, page) = get(&server, &format!("{base}/proposals/RV0"), &rev_q).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_blind("a conflict's refusal", &page);
-    let (_, list) = get(&server, &format!("{base}/"), &quux).await;
+    let (_, list) = get(&server, &format!("{base}/"), &rev_q).await;
     assert!(!list.contains("RV0"), "a hard conflict is not listed");
 
     // JSON: no speakers field at all.
@@ -1278,12 +1278,11 @@ async fn organizers_edit_preview_and_save_decision_mails(db: TestDb) {
         "{page}"
     );
     assert!(
-        f.app
+        !f.app
             .decision_template(&operator(), &f.edition, &f.event, "accepted")
             .await
             .unwrap()
-            .custom
-            == false,
+            .custom,
         "a preview saves nothing"
     );
     // Saved, it is what the speakers get.
