@@ -37,6 +37,7 @@ rps() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$1"; }
 bytes() { curl -s -o /dev/null -w '%{size_download}' -H "Cookie: $2" "http://127.0.0.1:$port$1"; }
 
 rows=""
+assign=""
 for backend in sqlite postgres; do
   log="$work/$backend.log"
   target/release/examples/review_bench "$backend" "$port" >"$log" 2>"$work/$backend.err" &

@@ -489,12 +489,27 @@ impl App {
             .filter(|r| r.reviewer == ctx.user)
             .map(|r| r.submission)
             .collect();
+        // The viewer's bids and assignments, looked up per proposal without a scan each.
+        let bids: HashMap<i64, Bid> = l
+            .board
+            .bids
+            .iter()
+            .filter(|b| b.1 == ctx.user)
+            .map(|b| (b.0, b.2))
+            .collect();
+        let assigned: HashSet<i64> = l
+            .board
+            .assignments
+            .iter()
+            .filter(|a| a.1 == ctx.user)
+            .map(|a| a.0)
+            .collect();
         let items = shown
             .into_iter()
             .map(|(p, conflict)| ReviewItem {
                 view: l.view(p, blind, &emails),
-                bid: l.bid(p.id, ctx.user),
-                assigned: l.assigned(p.id, ctx.user),
+                bid: bids.get(&p.id).copied(),
+                assigned: assigned.contains(&p.id),
                 reviewed: reviewed.contains(&p.id),
                 conflict,
             })
