@@ -28,6 +28,7 @@ on_both_backends!(
     decision_mails_reach_the_speakers_with_a_link_and_only_their_comments,
     reviewers_and_co_chairs_work_through_forms_and_the_api,
     organizers_edit_preview_and_save_decision_mails,
+    a_speaker_declares_a_conflict_with_a_reviewer,
 );
 
 const PASSWORD: &str = "a long enough password";
@@ -1386,4 +1387,63 @@ async fn every_review_page_type_as_it_reads() {
     .await;
     insta::assert_snapshot!("orga_mail", stable(&page));
     server.stop().await;
+}
+
+async fn a_speaker_declares_a_conflict_with_a_reviewer(db: TestDb) {
+    let f = fixture(&db, true).await;
+    let (viewer, _) = account(&f.app, &f.store, "speaker@speakers.test").await;
+    f.app
+        .grant_role(
+            &operator(),
+            &f.edition,
+            Some(&f.event),
+            "speaker@speakers.test",
+            Role::Speaker,
+        )
+        .await
+        .unwrap();
+    let ev = f.event.clone();
+    submit(&f, &ev, "SP1", "security", &[viewer.user()]).await;
+    let member = f
+        .app
+        .member_ctx(&viewer, &f.edition, Some(&f.event), "speaker")
+        .await
+        .unwrap();
+    f.app
+        .declare_conflict_as_speaker(&member, "rev-free@committee.test", Severity::Hard)
+        .await
+        .unwrap();
+    // An address without an account answers alike and records nothing.
+    f.app
+        .declare_conflict_as_speaker(&member, "nobody@committee.test", Severity::Hard)
+        .await
+        .unwrap();
+    let free = f.ctx("rev-free@committee.test").await;
+    let list = f.app.review_list(&free).await.unwrap();
+    assert!(!list.items.iter().any(|i| i.view.code == "SP1"));
+    assert!(
+        matches!(f.app.bid(&free, "SP1", Bid::Eager).await, Ok(())),
+        "a bid says nothing of the conflict"
+    );
+    f.app
+        .run_assignment(&f.ctx("chair@committee.test").await)
+        .await
+        .unwrap();
+    assert!(
+        !assignments(&f)
+            .await
+            .contains(&("SP1".into(), "rev-free@committee.test".into(), 1))
+    );
+    check_invariants(&f).await;
+    // A reviewer is no speaker: the speaker's function refuses them.
+    let as_reviewer = f
+        .app
+        .member_ctx(
+            &f.people["rev-free@committee.test"].0,
+            &f.edition,
+            Some(&f.event),
+            "speaker",
+        )
+        .await;
+    assert!(matches!(as_reviewer, Err(AppError::Forbidden(_))));
 }
