@@ -74,7 +74,7 @@ async fn upgrading_a_version_1_database_keeps_its_schedule(db: TestDb) {
     ] {
         raw(&store, sql).await;
     }
-    assert_eq!(store.migrate().await.unwrap(), vec![2, 3, 4]);
+    assert_eq!(store.migrate().await.unwrap(), vec![2, 3, 4, 5, 8]);
     let s = store.work_in_progress(&slug("old")).await.unwrap();
     assert_eq!(s.sessions.len(), 1);
     let x = &s.sessions[0];

@@ -154,7 +154,7 @@ fn fail(e: impl Into<WebError>) -> Response {
     params(("edition" = String, Path), ("event" = String, Path)),
     responses(
         (status = 200, body = Vec<ReviewItemView>, description = "Proposals to review, without the speakers when blind"),
-        (status = 401, body = ErrorView), (status = 403, body = ErrorView), (status = 404, body = ErrorView),
+        (status = 401, body = ErrorView, description = "Not signed in (no or a wrong token)"), (status = 403, body = ErrorView, description = "Not allowed for this viewer"), (status = 404, body = ErrorView, description = "No such event, call for papers or proposal"),
     ))]
 pub async fn proposals(
     State(state): State<AppState>,
@@ -192,8 +192,8 @@ pub async fn proposals(
     request_body = BidBody,
     responses(
         (status = 204, description = "Bid recorded"),
-        (status = 400, body = ErrorView), (status = 401, body = ErrorView), (status = 403, body = ErrorView),
-        (status = 404, body = ErrorView), (status = 409, body = ErrorView),
+        (status = 400, body = ErrorView, description = "The request does not fit"), (status = 401, body = ErrorView, description = "Not signed in (no or a wrong token)"), (status = 403, body = ErrorView, description = "Not allowed for this viewer"),
+        (status = 404, body = ErrorView, description = "No such event, call for papers or proposal"), (status = 409, body = ErrorView, description = "The proposal changed meanwhile or cannot take this from its state"),
     ))]
 pub async fn bid(
     State(state): State<AppState>,
@@ -221,8 +221,8 @@ pub async fn bid(
     request_body = ReviewBody,
     responses(
         (status = 200, body = ScoredView, description = "Saved, with its weighted total"),
-        (status = 400, body = ErrorView), (status = 401, body = ErrorView), (status = 403, body = ErrorView),
-        (status = 404, body = ErrorView), (status = 409, body = ErrorView),
+        (status = 400, body = ErrorView, description = "The request does not fit"), (status = 401, body = ErrorView, description = "Not signed in (no or a wrong token)"), (status = 403, body = ErrorView, description = "Not allowed for this viewer"),
+        (status = 404, body = ErrorView, description = "No such event, call for papers or proposal"), (status = 409, body = ErrorView, description = "The proposal changed meanwhile or cannot take this from its state"),
     ))]
 pub async fn score(
     State(state): State<AppState>,
@@ -259,7 +259,8 @@ pub async fn score(
         ("sort" = Option<String>, Query, description = "score (default), normalised, spread, reviews or code")),
     responses(
         (status = 200, body = Vec<RankView>, description = "Proposals by the chosen figure"),
-        (status = 400, body = ErrorView), (status = 401, body = ErrorView), (status = 403, body = ErrorView),
+        (status = 400, body = ErrorView, description = "The request does not fit"), (status = 401, body = ErrorView, description = "Not signed in (no or a wrong token)"), (status = 403, body = ErrorView, description = "Not allowed for this viewer"),
+        (status = 404, body = ErrorView, description = "No such event, call for papers or proposal"),
     ))]
 pub async fn ranking(
     State(state): State<AppState>,
@@ -300,8 +301,8 @@ pub async fn ranking(
     request_body = DecisionBody,
     responses(
         (status = 200, body = DecidedView, description = "Decided; the speakers' mails are queued"),
-        (status = 400, body = ErrorView), (status = 401, body = ErrorView), (status = 403, body = ErrorView),
-        (status = 404, body = ErrorView), (status = 409, body = ErrorView, description = "A proposal changed meanwhile or cannot take this decision"),
+        (status = 400, body = ErrorView, description = "The request does not fit"), (status = 401, body = ErrorView, description = "Not signed in (no or a wrong token)"), (status = 403, body = ErrorView, description = "Not allowed for this viewer"),
+        (status = 404, body = ErrorView, description = "No such event, call for papers or proposal"), (status = 409, body = ErrorView, description = "A proposal changed meanwhile or cannot take this decision"),
     ))]
 pub async fn decide(
     State(state): State<AppState>,
@@ -333,7 +334,7 @@ pub async fn decide(
     params(("edition" = String, Path), ("event" = String, Path)),
     responses(
         (status = 200, body = AssignmentView, description = "What the run added and could not fill"),
-        (status = 401, body = ErrorView), (status = 403, body = ErrorView), (status = 404, body = ErrorView),
+        (status = 401, body = ErrorView, description = "Not signed in (no or a wrong token)"), (status = 403, body = ErrorView, description = "Not allowed for this viewer"), (status = 404, body = ErrorView, description = "No such event, call for papers or proposal"),
     ))]
 pub async fn assign(
     State(state): State<AppState>,
