@@ -29,6 +29,7 @@ on_both_backends!(
     reviewers_and_co_chairs_work_through_forms_and_the_api,
     organizers_edit_preview_and_save_decision_mails,
     a_speaker_declares_a_conflict_with_a_reviewer,
+    the_review_store_keeps_runs_reviews_templates_and_links_as_promised,
 );
 
 const PASSWORD: &str = "a long enough password";
@@ -1446,4 +1447,115 @@ async fn a_speaker_declares_a_conflict_with_a_reviewer(db: TestDb) {
         )
         .await;
     assert!(matches!(as_reviewer, Err(AppError::Forbidden(_))));
+}
+
+async fn the_review_store_keeps_runs_reviews_templates_and_links_as_promised(db: TestDb) {
+    use hallway_store::StoreError;
+    let f = fixture(&db, true).await;
+    let (ed, ev) = (slug(&f.edition), slug(&f.event));
+    let cfp = f.store.cfp_id(&ed, &ev).await.unwrap();
+    let board = f.store.board(&ed, &ev).await.unwrap();
+    let id = |code: &str| board.proposals.iter().find(|p| p.code == code).unwrap().id;
+    let (a, b) = (
+        f.user("rev-free@committee.test"),
+        f.user("rev-frob@committee.test"),
+    );
+    assert_eq!(f.store.last_run(cfp).await.unwrap(), None);
+    let short = vec![("RV6".to_owned(), 1, "why".to_owned())];
+    let one = f
+        .store
+        .add_assignments(cfp, &[(id("RV5"), a), (id("RV0"), b)], &short, None, 10)
+        .await
+        .unwrap();
+    // A pair that exists keeps its run; the new one gets the next.
+    let two = f
+        .store
+        .add_assignments(cfp, &[(id("RV5"), a), (id("RV3"), b)], &[], Some(a), 20)
+        .await
+        .unwrap();
+    assert_eq!((one, two), (1, 2));
+    let mut runs: Vec<(i64, i64)> = f
+        .store
+        .board(&ed, &ev)
+        .await
+        .unwrap()
+        .assignments
+        .iter()
+        .map(|x| (x.0, x.2))
+        .collect();
+    runs.sort();
+    let mut expected = vec![(id("RV5"), 1), (id("RV0"), 1), (id("RV3"), 2)];
+    expected.sort();
+    assert_eq!(runs, expected);
+    let last = f.store.last_run(cfp).await.unwrap().unwrap();
+    assert_eq!((last.run, last.added, last.short.len()), (2, 1, 0));
+
+    // Bids and reviews are one per pair: a second replaces the first.
+    f.store.put_bid(id("RV5"), a, Bid::Eager, 1).await.unwrap();
+    f.store
+        .put_bid(id("RV5"), a, Bid::NotWilling, 2)
+        .await
+        .unwrap();
+    let mut review = hallway_store::StoredReview {
+        submission: id("RV5"),
+        reviewer: a,
+        scores: vec![1, 2],
+        total: 26.7,
+        committee_comment: "first".into(),
+        speaker_comment: String::new(),
+        updated_at: 1,
+    };
+    f.store.put_review(&review, 1).await.unwrap();
+    review.scores = vec![5, 5];
+    review.total = 100.0;
+    review.committee_comment = "second".into();
+    f.store.put_review(&review, 2).await.unwrap();
+    let board = f.store.board(&ed, &ev).await.unwrap();
+    assert_eq!(board.bids, [(id("RV5"), a, Bid::NotWilling)]);
+    assert_eq!(board.reviews.len(), 1);
+    assert_eq!(board.reviews[0].scores, [5, 5]);
+    assert_eq!(board.reviews[0].committee_comment, "second");
+
+    // Templates: none until one is put, then the latest.
+    assert!(matches!(
+        f.store.mail_template(cfp, "accepted").await,
+        Err(StoreError::NotFound(_))
+    ));
+    f.store
+        .put_mail_template(cfp, "accepted", "S1", "B1", 1)
+        .await
+        .unwrap();
+    f.store
+        .put_mail_template(cfp, "accepted", "S2", "B2", 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        f.store.mail_template(cfp, "accepted").await.unwrap(),
+        ("S2".to_owned(), "B2".to_owned())
+    );
+
+    // A confirmation link works once, even when used twice at the same moment; an expired one
+    // never.
+    f.store
+        .add_confirm_token("h1", id("RV5"), 1_000, 10)
+        .await
+        .unwrap();
+    let (x, y) = tokio::join!(
+        f.store.use_confirm_token("h1", 500),
+        f.store.use_confirm_token("h1", 500)
+    );
+    assert_eq!(
+        [x.is_ok(), y.is_ok()].iter().filter(|ok| **ok).count(),
+        1,
+        "{x:?} {y:?}"
+    );
+    assert_eq!(x.or(y).unwrap(), id("RV5"));
+    f.store
+        .add_confirm_token("h2", id("RV5"), 1_000, 10)
+        .await
+        .unwrap();
+    assert!(matches!(
+        f.store.use_confirm_token("h2", 1_000).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
