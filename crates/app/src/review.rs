@@ -429,9 +429,16 @@ fn blind_for(ctx: &ReviewCtx, cfp: &CallForPapers) -> bool {
 }
 
 impl App {
-    async fn load_review(&self, edition: &Slug, event: &Slug) -> Result<Loaded> {
+    /// The CFP and its board; with `only`, the bids, assignments and reviews of that reviewer
+    /// alone.
+    async fn load_review(
+        &self,
+        edition: &Slug,
+        event: &Slug,
+        only: Option<UserId>,
+    ) -> Result<Loaded> {
         let cfp = self.store.cfp(edition, event).await?;
-        let board = self.store.board(edition, event).await?;
+        let board = self.store.board(edition, event, only).await?;
         let track_names = cfp
             .tracks
             .iter()
@@ -466,7 +473,9 @@ impl App {
     /// The proposals in review of the viewer's tracks, without those they are in hard conflict
     /// with, in the CFP's order.
     pub async fn review_list(&self, ctx: &ReviewCtx) -> Result<ReviewList> {
-        let l = self.load_review(&ctx.edition, &ctx.event).await?;
+        let l = self
+            .load_review(&ctx.edition, &ctx.event, Some(ctx.user))
+            .await?;
         let blind = blind_for(ctx, &l.cfp);
         let mine = l.conflicts_of(ctx.user);
         let mut shown = Vec::new();
@@ -523,7 +532,9 @@ impl App {
 
     /// A proposal the viewer may see in the review: of their tracks, no hard conflict.
     pub async fn proposal_review(&self, ctx: &ReviewCtx, code: &str) -> Result<ProposalReview> {
-        let l = self.load_review(&ctx.edition, &ctx.event).await?;
+        let l = self
+            .load_review(&ctx.edition, &ctx.event, (!ctx.decides).then_some(ctx.user))
+            .await?;
         let p = l.proposal(code)?;
         refuse_track(ctx, p)?;
         if l.conflicts_of(ctx.user).severity(&l.speakers_of(p)) == Some(Severity::Hard) {
@@ -650,7 +661,7 @@ impl App {
     pub async fn run_assignment(&self, ctx: &ReviewCtx) -> Result<AssignmentReport> {
         ctx.must_decide()?;
         ctx.writes()?;
-        let l = self.load_review(&ctx.edition, &ctx.event).await?;
+        let l = self.load_review(&ctx.edition, &ctx.event, None).await?;
         let proposals: Vec<&Submission> = l
             .board
             .proposals
@@ -840,7 +851,9 @@ impl App {
         speaker_comment: &str,
     ) -> Result<f64> {
         ctx.writes()?;
-        let l = self.load_review(&ctx.edition, &ctx.event).await?;
+        let l = self
+            .load_review(&ctx.edition, &ctx.event, Some(ctx.user))
+            .await?;
         let p = l.proposal(code)?;
         refuse_track(ctx, p)?;
         if l.conflicts_of(ctx.user).severity(&l.speakers_of(p)) == Some(Severity::Hard)
@@ -889,7 +902,7 @@ impl App {
     /// reviews and near duplicates.
     pub async fn ranking(&self, ctx: &ReviewCtx, order: RankOrder) -> Result<Ranking> {
         ctx.must_decide()?;
-        let l = self.load_review(&ctx.edition, &ctx.event).await?;
+        let l = self.load_review(&ctx.edition, &ctx.event, None).await?;
         let blind = blind_for(ctx, &l.cfp);
         let mine = l.conflicts_of(ctx.user);
         let normalised = scores::normalised(
@@ -991,7 +1004,7 @@ impl App {
         if codes.is_empty() {
             return Err(AppError::Invalid("choose at least one proposal".into()));
         }
-        let l = self.load_review(&ctx.edition, &ctx.event).await?;
+        let l = self.load_review(&ctx.edition, &ctx.event, None).await?;
         let mine = l.conflicts_of(ctx.user);
         let actor = if ctx.organizer {
             Actor::Organizer
@@ -1146,7 +1159,7 @@ impl App {
     /// Progress per track and per reviewer, and how scores fall, for co-chairs and organizers.
     pub async fn review_dashboard(&self, ctx: &ReviewCtx) -> Result<Dashboard> {
         ctx.must_decide()?;
-        let l = self.load_review(&ctx.edition, &ctx.event).await?;
+        let l = self.load_review(&ctx.edition, &ctx.event, None).await?;
         let in_scope: HashMap<i64, &Submission> = l
             .board
             .proposals
@@ -1226,7 +1239,7 @@ impl App {
     /// columns for organizers only when the review is blind.
     pub async fn reviews_csv(&self, ctx: &ReviewCtx) -> Result<String> {
         ctx.must_decide()?;
-        let l = self.load_review(&ctx.edition, &ctx.event).await?;
+        let l = self.load_review(&ctx.edition, &ctx.event, None).await?;
         let blind = blind_for(ctx, &l.cfp);
         let mine = l.conflicts_of(ctx.user);
         let by_id: HashMap<i64, &Submission> =
@@ -1359,7 +1372,7 @@ impl App {
         let (edition_slug, event_slug) = (parse_slug(edition)?, parse_slug(event)?);
         orga.covers(&edition_slug)?;
         builtin(kind)?;
-        let l = self.load_review(&edition_slug, &event_slug).await?;
+        let l = self.load_review(&edition_slug, &event_slug, None).await?;
         let p = match code.trim() {
             "" => l
                 .board

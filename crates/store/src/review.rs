@@ -78,7 +78,10 @@ pub struct Board {
 }
 
 pub trait ReviewStore {
-    async fn board(&self, edition: &Slug, event: &Slug) -> Result<Board>;
+    /// The CFP's board; with `only`, the bids, assignments and reviews are that reviewer's
+    /// alone (what their own pages need), which keeps a reviewer's page from reading the whole
+    /// committee's work.
+    async fn board(&self, edition: &Slug, event: &Slug, only: Option<UserId>) -> Result<Board>;
     /// The id of an event's CFP.
     async fn cfp_id(&self, edition: &Slug, event: &Slug) -> Result<i64>;
     async fn put_bid(&self, submission: i64, reviewer: UserId, bid: Bid, now: i64) -> Result<()>;
@@ -156,8 +159,13 @@ type ProfileRow = (i64, String, String, String, String, String, String);
 type ReviewRow = (i64, i64, String, f64, String, String, i64);
 
 impl ReviewStore for Store {
-    async fn board(&self, edition: &Slug, event: &Slug) -> Result<Board> {
+    async fn board(&self, edition: &Slug, event: &Slug, only: Option<UserId>) -> Result<Board> {
         let (ed, ev) = (edition.as_str(), event.as_str());
+        let mine = if only.is_some() {
+            " AND reviewer_id = $3"
+        } else {
+            ""
+        };
         // Sub-selects rather than IN lists: the number of queries does not grow with the CFP.
         let in_cfp = "SELECT s.id FROM submissions s JOIN cfps c ON c.id = s.cfp_id
              JOIN events ev ON ev.id = c.event_id JOIN editions e ON e.id = ev.edition_id
@@ -220,31 +228,37 @@ impl ReviewStore for Store {
             .bind(ed)
             .fetch_all(&mut *tx)
             .await?;
-            let bids: Vec<(i64, i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
+            let mut q = sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT submission_id, reviewer_id, bid FROM bids
-                 WHERE submission_id IN ({in_cfp}) ORDER BY submission_id, reviewer_id"
+                 WHERE submission_id IN ({in_cfp}){mine} ORDER BY submission_id, reviewer_id"
             )))
             .bind(ed)
-            .bind(ev)
-            .fetch_all(&mut *tx)
-            .await?;
-            let assignments: Vec<(i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(format!(
+            .bind(ev);
+            if let Some(u) = only {
+                q = q.bind(u.0);
+            }
+            let bids: Vec<(i64, i64, String)> = q.fetch_all(&mut *tx).await?;
+            let mut q = sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT submission_id, reviewer_id, run FROM review_assignments
-                 WHERE submission_id IN ({in_cfp}) ORDER BY submission_id, reviewer_id"
+                 WHERE submission_id IN ({in_cfp}){mine} ORDER BY submission_id, reviewer_id"
             )))
             .bind(ed)
-            .bind(ev)
-            .fetch_all(&mut *tx)
-            .await?;
-            let reviews: Vec<ReviewRow> = sqlx::query_as(AssertSqlSafe(format!(
+            .bind(ev);
+            if let Some(u) = only {
+                q = q.bind(u.0);
+            }
+            let assignments: Vec<(i64, i64, i64)> = q.fetch_all(&mut *tx).await?;
+            let mut q = sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT submission_id, reviewer_id, scores, total, committee_comment,
                      speaker_comment, updated_at FROM reviews
-                 WHERE submission_id IN ({in_cfp}) ORDER BY submission_id, reviewer_id"
+                 WHERE submission_id IN ({in_cfp}){mine} ORDER BY submission_id, reviewer_id"
             )))
             .bind(ed)
-            .bind(ev)
-            .fetch_all(&mut *tx)
-            .await?;
+            .bind(ev);
+            if let Some(u) = only {
+                q = q.bind(u.0);
+            }
+            let reviews: Vec<ReviewRow> = q.fetch_all(&mut *tx).await?;
             let near: Vec<(i64, i64, f64)> = sqlx::query_as(AssertSqlSafe(format!(
                 "SELECT first_id, second_id, similarity FROM near_duplicates
                  WHERE first_id IN ({in_cfp}) OR second_id IN ({in_cfp})

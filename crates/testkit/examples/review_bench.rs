@@ -266,7 +266,10 @@ async fn main() {
     let rerun = app.run_assignment(&chair).await.expect("the rerun");
     let rerun_ms = started.elapsed().as_millis();
 
-    let board = store.board(&ed, &slug(&event)).await.expect("the board");
+    let board = store
+        .board(&ed, &slug(&event), None)
+        .await
+        .expect("the board");
     for (s, r, _) in &board.assignments {
         let scores = vec![
             rng.below(6) as u32,
@@ -286,6 +289,37 @@ async fn main() {
         };
         store.put_review(&review, 1).await.expect("a review");
     }
+
+    // Where a page's time goes, in process: reading the board, and each page's use case.
+    let timed = |started: Instant| started.elapsed().as_secs_f64() * 1000.0;
+    let started = Instant::now();
+    store
+        .board(&ed, &slug(&event), None)
+        .await
+        .expect("the board");
+    let board_ms = timed(started);
+    let reviewer_viewer = app
+        .session_viewer(&hallway_testkit::hallway_app::Secret::from_client(
+            &reviewer_session,
+        ))
+        .await
+        .expect("the reviewer");
+    let reviewer = app
+        .review_ctx(&reviewer_viewer, &edition, &event)
+        .await
+        .expect("the reviewer's permission");
+    let started = Instant::now();
+    let list = app.review_list(&reviewer).await.expect("the list");
+    let list_ms = timed(started);
+    let started = Instant::now();
+    app.ranking(&chair, hallway_testkit::hallway_app::RankOrder::Score)
+        .await
+        .expect("the ranking");
+    let ranking_ms = timed(started);
+    println!(
+        "board_ms {board_ms:.1} list_ms {list_ms:.1} list_rows {} ranking_ms {ranking_ms:.1}",
+        list.items.len()
+    );
 
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await

@@ -341,7 +341,7 @@ fn forbidden() -> HashSet<(&'static str, &'static str)> {
 async fn assignments(f: &Fixture) -> Vec<(String, String, i64)> {
     let board = f
         .store
-        .board(&slug(&f.edition), &slug(&f.event))
+        .board(&slug(&f.edition), &slug(&f.event), None)
         .await
         .unwrap();
     let codes: HashMap<i64, String> = board
@@ -564,7 +564,7 @@ async fn the_same_review_assigns_alike_and_random_late_changes_keep_the_rules(db
 async fn check_invariants(f: &Fixture) {
     let board = f
         .store
-        .board(&slug(&f.edition), &slug(&f.event))
+        .board(&slug(&f.edition), &slug(&f.event), None)
         .await
         .unwrap();
     let person = |u: UserId| conflicts::Person {
@@ -620,7 +620,7 @@ async fn scores_stay_within_tracks_assignments_and_criteria(db: TestDb) {
     let pairs = assignments(&f).await;
     let nothing = f
         .store
-        .board(&slug(&f.edition), &slug(&f.event))
+        .board(&slug(&f.edition), &slug(&f.event), None)
         .await
         .unwrap();
     assert!(nothing.reviews.is_empty());
@@ -667,7 +667,7 @@ async fn scores_stay_within_tracks_assignments_and_criteria(db: TestDb) {
     ));
     let after = f
         .store
-        .board(&slug(&f.edition), &slug(&f.event))
+        .board(&slug(&f.edition), &slug(&f.event), None)
         .await
         .unwrap();
     assert!(after.reviews.is_empty(), "refusals change nothing");
@@ -840,31 +840,56 @@ async fn decisions_race_safely_and_a_bulk_decision_is_all_or_none(db: TestDb) {
         f.ctx("chair@committee.test").await,
         f.ctx("chair2@committee.test").await,
     );
+    // Six decisions at once by two co-chairs. Each reads the proposal's state and changes it
+    // only if it is still that state: whatever the interleaving, the log is one chain (every
+    // change starts from the state the previous one left), every refusal is a conflict naming
+    // the proposal, and each decision that took effect queued its mail.
     let codes = vec!["RV5".to_owned()];
-    let (a, b) = tokio::join!(
-        f.app.decide(&one, &codes, Decision::Accept),
-        f.app.decide(&two, &codes, Decision::Reject),
-    );
-    let won = [a.is_ok(), b.is_ok()];
-    assert_eq!(won.iter().filter(|w| **w).count(), 1, "{a:?} {b:?}");
-    let lost = if a.is_ok() { b } else { a };
-    assert!(
-        matches!(&lost, Err(AppError::Conflict(m)) if m.contains("RV5")),
-        "{lost:?}"
-    );
-    let status = f.status("RV5").await;
-    assert!(matches!(status, Status::Accepted | Status::Rejected));
+    let decisions = [Decision::Accept, Decision::Reject, Decision::Waitlist];
+    let results = futures_join_all(
+        (0..6)
+            .map(|i| {
+                let ctx = if i % 2 == 0 { &one } else { &two };
+                f.app.decide(ctx, &codes, decisions[i % 3])
+            })
+            .collect(),
+    )
+    .await;
+    let won: Vec<usize> = (0..6).filter(|&i| results[i].is_ok()).collect();
+    assert!(!won.is_empty(), "{results:?}");
+    for r in &results {
+        if let Err(e) = r {
+            assert!(
+                matches!(e, AppError::Conflict(m) if m.contains("RV5")),
+                "{e:?}"
+            );
+        }
+    }
+    let id = f.store.submission("RV5").await.unwrap().id;
+    let log = f.store.submission_log(id).await.unwrap();
+    let changes: Vec<_> = log.iter().filter(|l| l.action != "create").collect();
+    assert_eq!(changes.len(), won.len(), "{log:?}");
+    let mut state = "submitted".to_owned();
+    for c in &changes {
+        assert_eq!(
+            c.from, state,
+            "a change from a state it was no longer in: {log:?}"
+        );
+        state = c.to.clone();
+    }
+    assert_eq!(f.status("RV5").await.as_str(), state);
+    let kinds: HashSet<&str> = won.iter().map(|&i| decisions[i % 3].kind()).collect();
     let mails = f.app.outbox(&operator(), 100).await.unwrap();
     let decision_mails: Vec<_> = mails
         .iter()
         .filter(|m| m.key.starts_with("decision."))
         .collect();
-    assert_eq!(
-        decision_mails.len(),
-        1,
-        "one mail, of the winner: {decision_mails:?}"
+    assert_eq!(decision_mails.len(), kinds.len(), "{decision_mails:?}");
+    assert!(
+        decision_mails
+            .iter()
+            .all(|m| m.recipient == "victor.thud@speakers.test")
     );
-    assert_eq!(decision_mails[0].recipient, "victor.thud@speakers.test");
 
     // Bulk: RV6 is the co-chair's own, so the whole decision is refused and RV1 stays.
     let e = f
@@ -1060,7 +1085,7 @@ async fn reviewers_and_co_chairs_work_through_forms_and_the_api(db: TestDb) {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let board = f
         .store
-        .board(&slug(&f.edition), &slug(&f.event))
+        .board(&slug(&f.edition), &slug(&f.event), None)
         .await
         .unwrap();
     assert_eq!(board.bids.len(), 1);
@@ -1454,7 +1479,7 @@ async fn the_review_store_keeps_runs_reviews_templates_and_links_as_promised(db:
     let f = fixture(&db, true).await;
     let (ed, ev) = (slug(&f.edition), slug(&f.event));
     let cfp = f.store.cfp_id(&ed, &ev).await.unwrap();
-    let board = f.store.board(&ed, &ev).await.unwrap();
+    let board = f.store.board(&ed, &ev, None).await.unwrap();
     let id = |code: &str| board.proposals.iter().find(|p| p.code == code).unwrap().id;
     let (a, b) = (
         f.user("rev-free@committee.test"),
@@ -1476,7 +1501,7 @@ async fn the_review_store_keeps_runs_reviews_templates_and_links_as_promised(db:
     assert_eq!((one, two), (1, 2));
     let mut runs: Vec<(i64, i64)> = f
         .store
-        .board(&ed, &ev)
+        .board(&ed, &ev, None)
         .await
         .unwrap()
         .assignments
@@ -1510,7 +1535,7 @@ async fn the_review_store_keeps_runs_reviews_templates_and_links_as_promised(db:
     review.total = 100.0;
     review.committee_comment = "second".into();
     f.store.put_review(&review, 2).await.unwrap();
-    let board = f.store.board(&ed, &ev).await.unwrap();
+    let board = f.store.board(&ed, &ev, None).await.unwrap();
     assert_eq!(board.bids, [(id("RV5"), a, Bid::NotWilling)]);
     assert_eq!(board.reviews.len(), 1);
     assert_eq!(board.reviews[0].scores, [5, 5]);
@@ -1558,4 +1583,30 @@ async fn the_review_store_keeps_runs_reviews_templates_and_links_as_promised(db:
         f.store.use_confirm_token("h2", 1_000).await,
         Err(StoreError::NotFound(_))
     ));
+}
+
+/// Polls every future to completion at once (as `join_all` would), on this task.
+async fn futures_join_all<F: std::future::Future>(futures: Vec<F>) -> Vec<F::Output> {
+    let mut futures: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = futures.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, o) in futures.iter_mut().zip(out.iter_mut()) {
+            if o.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *o = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter()
+        .map(|o| o.expect("polled to the end"))
+        .collect()
 }
