@@ -38,6 +38,7 @@ bytes() { curl -s -o /dev/null -w '%{size_download}' -H "Cookie: $2" "http://127
 
 rows=""
 assign=""
+inproc=""
 for backend in sqlite postgres; do
   log="$work/$backend.log"
   target/release/examples/review_bench "$backend" "$port" >"$log" 2>"$work/$backend.err" &
@@ -58,7 +59,7 @@ for backend in sqlite postgres; do
     status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$port$path")
     [ "$status" = 200 ] || { echo "$backend $page: HTTP $status"; exit 1; }
     size=$(bytes "$path" "$cookie")
-    wrk -t2 -c"$connections" -d"$duration" --latency -H "Cookie: $cookie" \
+    wrk -t2 -c"$connections" -d"$duration" --timeout 30s --latency -H "Cookie: $cookie" \
       "http://127.0.0.1:$port$path" >"$work/$backend-$page.wrk"
     cat "$work/$backend-$page.wrk"
     case $page in
@@ -67,6 +68,7 @@ for backend in sqlite postgres; do
     esac
     rows+="| $backend | $label | $((size / 1024)) kB | $(ms "$work/$backend-$page.wrk" 50%) ms | $(ms "$work/$backend-$page.wrk" 99%) ms | $(rps "$work/$backend-$page.wrk") |"$'\n'
   done
+  inproc+="| $backend | $(field "$log" board_ms) ms | $(field "$log" list_ms) ms ($(field "$log" list_rows) proposals) | $(field "$log" ranking_ms) ms |"$'\n'
   assign+="| $backend | $(field "$log" assignment_ms) ms | $(field "$log" added) | $(field "$log" short) | $(field "$log" rerun_ms) ms | $(field "$log" rerun_added) | $(field "$log" setup_s) s |"$'\n'
   kill "$driver"
   wait "$driver" 2>/dev/null || true
@@ -90,8 +92,14 @@ proposal; the rerun keeps every assignment and finds nothing to add):
 | backend | assignment | pairs added | proposals short | rerun | rerun added | setting up the data |
 |---|---:|---:|---:|---:|---:|---:|
 ${assign}
-Pages, wrk with $connections connections for $duration, signed in (each page is computed per
-request from the CFP's board, read in a fixed number of queries whatever its size):
+Where a page's time goes, in process, once (the whole board read; a reviewer's list, which
+reads only their own bids, assignments and reviews with the proposals; the ranking):
+
+| backend | board | a reviewer's list | ranking |
+|---|---:|---:|---:|
+${inproc}
+Pages, wrk with $connections connections for $duration (timeout 30 s), signed in (each page is
+computed per request from the CFP's board, read in a fixed number of queries whatever its size):
 
 | backend | page | size | p50 | p99 | req/s |
 |---|---|---:|---:|---:|---:|
