@@ -122,8 +122,11 @@ async fn session_for(
     let now = jiff::Timestamp::now().as_second();
     while let Some(mail) = store.claim_due(now + 1, now + 600).await.unwrap() {
         store.mark_sent(mail.id, now).await.unwrap();
-        let at = mail.body.find("token=").unwrap() + 6;
-        app.verify_email(&mail.body[at..at + 64]).await.unwrap();
+        // Other mail (a reviewer told of an assignment run) has no link to follow.
+        if let Some(at) = mail.body.find("verify?token=") {
+            let at = at + "verify?token=".len();
+            app.verify_email(&mail.body[at..at + 64]).await.unwrap();
+        }
     }
     app.grant_role(
         &hallway_testkit::operator(),
