@@ -1559,6 +1559,41 @@ async fn the_review_store_keeps_runs_reviews_templates_and_links_as_promised(db:
         ("S2".to_owned(), "B2".to_owned())
     );
 
+    // Near duplicates (found by the CFP's side) are flagged on both proposals in the ranking.
+    let sql = format!(
+        "INSERT INTO near_duplicates (first_id, second_id, similarity) VALUES ({}, {}, 0.8)",
+        id("RV1").min(id("RV2")),
+        id("RV1").max(id("RV2"))
+    );
+    match &f.store {
+        Store::Sqlite(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(pool)
+            .await
+            .map(|_| ()),
+        Store::Postgres(pool) => sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+            .execute(pool)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap();
+    let ranking = f
+        .app
+        .ranking(&f.ctx("chair@committee.test").await, RankOrder::Code)
+        .await
+        .unwrap();
+    let dups = |code: &str| {
+        ranking
+            .rows
+            .iter()
+            .find(|r| r.view.code == code)
+            .unwrap()
+            .duplicates
+            .clone()
+    };
+    assert_eq!(dups("RV1"), ["RV2"]);
+    assert_eq!(dups("RV2"), ["RV1"]);
+    assert!(dups("RV5").is_empty());
+
     // A confirmation link works once, even when used twice at the same moment; an expired one
     // never.
     f.store
