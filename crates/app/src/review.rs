@@ -1001,6 +1001,10 @@ impl App {
     ) -> Result<usize> {
         ctx.must_decide()?;
         ctx.writes()?;
+        // A code given twice is one decision, not a second change racing the first.
+        let mut codes = codes.to_vec();
+        codes.sort();
+        codes.dedup();
         if codes.is_empty() {
             return Err(AppError::Invalid("choose at least one proposal".into()));
         }
@@ -1012,7 +1016,7 @@ impl App {
             Actor::CoChair
         };
         let mut chosen = Vec::new();
-        for code in codes {
+        for code in &codes {
             let p = l.proposal(code)?;
             refuse_track(ctx, p)?;
             if mine.severity(&l.speakers_of(p)).is_some()

@@ -923,7 +923,7 @@ async fn decisions_race_safely_and_a_bulk_decision_is_all_or_none(db: TestDb) {
         .app
         .decide(
             &two,
-            &["RV1".into(), "RV2".into(), "RV4".into()],
+            &["RV1".into(), "RV2".into(), "RV4".into(), "RV1".into()],
             Decision::Waitlist,
         )
         .await
