@@ -423,12 +423,16 @@ impl App {
         let (edition, event) = (parse_slug(edition)?, parse_slug(event)?);
         let access = viewer.access_in(&edition, Some(&event))?;
         let mut best: Option<(Tracks, bool)> = viewer.site_organizer.then_some((Tracks::All, true));
+        let mut organizer = viewer.site_organizer;
         for m in self.store.memberships(viewer.user, &edition).await? {
             if m.event.as_ref().is_some_and(|e| e != &event) {
                 continue;
             }
             let found = match m.role {
-                Role::Organizer => (Tracks::All, true),
+                Role::Organizer => {
+                    organizer = true;
+                    (Tracks::All, true)
+                }
                 Role::CoChair(t) => (t, true),
                 Role::Reviewer(t) => (t, false),
                 Role::Speaker | Role::Attendee => continue,
@@ -447,6 +451,7 @@ impl App {
             event,
             tracks,
             decides,
+            organizer,
             access,
         })
     }

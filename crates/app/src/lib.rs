@@ -15,6 +15,7 @@ mod permissions;
 mod qa;
 mod release;
 mod reminders;
+mod review;
 mod scheduling;
 mod seats;
 mod second_chance;
@@ -41,6 +42,10 @@ pub use mail::{MailWorker, Sent, SmtpSettings};
 pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
 pub use qa::{LiveChange, QaCtx, QaView, QuestionView};
 pub use release::Force;
+pub use review::{
+    AssignmentReport, Dashboard, Decision, ProposalReview, RankOrder, RankRow, Ranking, ReviewItem,
+    ReviewList, ReviewView, SpeakerShown, Speakers, TemplateText,
+};
 pub use scheduling::{Applied, StaleProposal};
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
 pub use seats::MySeat;

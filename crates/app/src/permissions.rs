@@ -138,6 +138,8 @@ pub struct ReviewCtx {
     pub(crate) event: Slug,
     pub(crate) tracks: Tracks,
     pub(crate) decides: bool,
+    /// Organizers see who the speakers are even when the review is blind.
+    pub(crate) organizer: bool,
     pub(crate) access: Access,
 }
 
@@ -160,6 +162,27 @@ impl ReviewCtx {
     }
     pub fn access(&self) -> Access {
         self.access
+    }
+    pub fn organizer(&self) -> bool {
+        self.organizer
+    }
+    /// Changing anything: a read-only token may not.
+    pub(crate) fn writes(&self) -> Result<()> {
+        match self.access {
+            Access::Write => Ok(()),
+            Access::Read => Err(AppError::Forbidden("this token may only read".into())),
+        }
+    }
+    /// Deciding, assigning, ranking: co-chairs and organizers.
+    pub(crate) fn must_decide(&self) -> Result<()> {
+        if self.decides {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "only a co-chair or an organizer of {}/{} may do this",
+                self.edition, self.event
+            )))
+        }
     }
 }
 

@@ -11,6 +11,7 @@ const SQLITE: &[(i64, &str)] = &[
     (5, include_str!("../migrations/sqlite/0005_cfp.sql")),
     (6, include_str!("../migrations/sqlite/0006_versions.sql")),
     (7, include_str!("../migrations/sqlite/0007_cfp_more.sql")),
+    (8, include_str!("../migrations/sqlite/0008_review_more.sql")),
     (9, include_str!("../migrations/sqlite/0009_seats.sql")),
     (10, include_str!("../migrations/sqlite/0010_marks.sql")),
     (11, include_str!("../migrations/sqlite/0011_live.sql")),
@@ -29,6 +30,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (5, include_str!("../migrations/postgres/0005_cfp.sql")),
     (6, include_str!("../migrations/postgres/0006_versions.sql")),
     (7, include_str!("../migrations/postgres/0007_cfp_more.sql")),
+    (
+        8,
+        include_str!("../migrations/postgres/0008_review_more.sql"),
+    ),
     (9, include_str!("../migrations/postgres/0009_seats.sql")),
     (10, include_str!("../migrations/postgres/0010_marks.sql")),
     (11, include_str!("../migrations/postgres/0011_live.sql")),

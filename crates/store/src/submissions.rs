@@ -86,12 +86,13 @@ pub trait SubmissionStore {
     async fn unconfirmed(&self, before: i64) -> Result<Vec<(Submission, i64, Vec<String>)>>;
 }
 
-const COLUMNS: &str = "s.id, s.code, e.slug, ev.slug, s.title, s.abstract, s.notes, s.session_type,
+pub(crate) const COLUMNS: &str =
+    "s.id, s.code, e.slug, ev.slug, s.title, s.abstract, s.notes, s.session_type,
      s.track, s.status, s.created_at, s.updated_at, s.session_guid, s.forwarded_from";
-const FROM: &str = "FROM submissions s JOIN cfps c ON c.id = s.cfp_id
+pub(crate) const FROM: &str = "FROM submissions s JOIN cfps c ON c.id = s.cfp_id
      JOIN events ev ON ev.id = c.event_id JOIN editions e ON e.id = ev.edition_id";
 
-type Row = (
+pub(crate) type Row = (
     i64,
     String,
     String,
@@ -115,7 +116,7 @@ pub(crate) const QUEUE_MAIL: &str = "INSERT INTO outbox (idempotency_key, recipi
          state, next_attempt_at, created_at)
      VALUES ($1, $2, $3, $4, 'queued', $5, $5) ON CONFLICT (idempotency_key) DO NOTHING";
 
-fn from_row(r: Row, speakers: Vec<UserId>) -> Result<Submission> {
+pub(crate) fn from_row(r: Row, speakers: Vec<UserId>) -> Result<Submission> {
     Ok(Submission {
         id: r.0,
         code: r.1,

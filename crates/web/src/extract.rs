@@ -69,6 +69,12 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
+    /// Every parameter whose name starts with `prefix`, by the rest of its name: checkboxes
+    /// named `pick.CODE`.
+    pub fn with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0.keys().filter_map(move |k| k.strip_prefix(prefix))
+    }
+
     /// The parameter's value as given, empty included: for a parameter where empty is no
     /// answer (an API's date), not "any".
     pub fn given(&self, key: &str) -> Option<&str> {

@@ -15,6 +15,7 @@ fn needs_no_release(path: &str) -> bool {
         || path.starts_with("/static/")
         || path == "/api/v1/openapi.json"
         || crate::account::needs_no_release(path)
+        || crate::review::needs_no_release(path)
 }
 
 /// Until the first render is whole, every page would look as if nothing were released.

@@ -19,6 +19,7 @@ mod orga;
 mod page;
 mod per_ip;
 mod released;
+mod review;
 mod served;
 mod server;
 mod shed;
@@ -108,7 +109,7 @@ fn routes() -> Routes {
         .route("/{edition}/search", get(agenda::search::page))
         .route("/{edition}/sessions.ics", get(exports::sessions_feed));
     let routes = api::cfp_routes(routes);
-    let routes = orga::routes(cfp::routes(routes));
+    let routes = orga::routes(cfp::routes(review::routes(routes)));
     ops::routes(account::routes(routes))
 }
 

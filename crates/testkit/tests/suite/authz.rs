@@ -2,9 +2,9 @@
 //! follows the rule written here for it. The routes come from the router's own list, so a
 //! route added without a rule here fails this test.
 
-use hallway_store::OutboxStore;
+use hallway_store::{AccountStore, OutboxStore, ReviewStore, SubmissionStore};
 use hallway_testkit::domain::cfp::{CfpTrack, Profile, ProposalText, ProposalType};
-use hallway_testkit::domain::{Role, Slug, Tracks};
+use hallway_testkit::domain::{Email, Role, Slug, Tracks};
 use hallway_testkit::hallway_app::{App, CfpSettings, Secret, Store};
 use hallway_testkit::{TestDb, TestServer, client, released_kubecon};
 use reqwest::StatusCode;
@@ -21,6 +21,10 @@ enum Access {
     Organizer,
     /// Those who decide on proposals: organizers and co-chairs (not reviewers).
     Committee,
+    /// Reviewers, co-chairs and organizers of the event.
+    Reviewer,
+    /// Co-chairs and organizers of the event: those who decide.
+    CoChair,
     /// Site organizers only (creating editions).
     SiteOrganizer,
     /// The speakers of the proposal only; anyone else signed in gets 404, as for a proposal
@@ -70,6 +74,7 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         | "/api/v1/cfp/proposals/{code}/withdraw" => (NoMethod, OwnSpeaker),
         "/api/v1/cfp/proposals/{code}" => (OwnSpeaker, NoMethod),
         "/cfp/invitations/accept" | "/orga/invitations/accept" => (Anyone, SignedIn),
+        "/cfp/confirm" => (Anyone, Anyone),
         "/orga/editions" => (SiteOrganizer, SiteOrganizer),
         "/orga/{edition}/" => (Organizer, NoMethod),
         "/orga/{edition}/events" | "/orga/{edition}/team" => (NoMethod, Organizer),
@@ -78,6 +83,26 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         | "/orga/{edition}/{event}/proposals.csv"
         | "/orga/{edition}/{event}/proposals.json" => (Committee, NoMethod),
         "/api/v1/editions/{edition}/events/{event}/proposals" => (Committee, SignedIn),
+        "/review/{edition}/{event}/" => (Reviewer, NoMethod),
+        "/review/{edition}/{event}/bids"
+        | "/review/{edition}/{event}/proposals/{code}/conflict" => (NoMethod, Reviewer),
+        "/review/{edition}/{event}/proposals/{code}" => (Reviewer, Reviewer),
+        "/review/{edition}/{event}/assign" | "/review/{edition}/{event}/decisions" => {
+            (NoMethod, CoChair)
+        }
+        "/review/{edition}/{event}/ranking"
+        | "/review/{edition}/{event}/dashboard"
+        | "/review/{edition}/{event}/reviews.csv" => (CoChair, NoMethod),
+        "/orga/{edition}/{event}/mail/{kind}" => (Organizer, Organizer),
+        "/orga/{edition}/{event}/mail/{kind}/preview" => (NoMethod, Organizer),
+        "/api/v1/editions/{edition}/events/{event}/review/proposals" => (Reviewer, NoMethod),
+        "/api/v1/editions/{edition}/events/{event}/review/proposals/{code}/bid"
+        | "/api/v1/editions/{edition}/events/{event}/review/proposals/{code}/review" => {
+            (NoMethod, Reviewer)
+        }
+        "/api/v1/editions/{edition}/events/{event}/review/ranking" => (CoChair, NoMethod),
+        "/api/v1/editions/{edition}/events/{event}/review/decisions"
+        | "/api/v1/editions/{edition}/events/{event}/review/assignment" => (NoMethod, CoChair),
         _ => return None,
     })
 }
@@ -193,6 +218,22 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
         .await
         .unwrap()
         .code;
+    // Every account but the speaker's is assigned the proposal, so that a refusal on a
+    // reviewer's route is about the role, not about an assignment.
+    let (edition_slug, event_slug) = (Slug::parse(&edition).unwrap(), Slug::parse(&event).unwrap());
+    let cfp_id = store.cfp_id(&edition_slug, &event_slug).await.unwrap();
+    let proposal = store.submission(&code).await.unwrap().id;
+    for role in ROLES
+        .iter()
+        .filter(|r| !["anonymous", "speaker"].contains(*r))
+    {
+        let email = Email::parse(&format!("{role}@example.org")).unwrap();
+        let user = store.user_by_email(&email).await.unwrap().id;
+        store
+            .add_assignments(cfp_id, &[(proposal, user)], &[], None, 1)
+            .await
+            .unwrap();
+    }
     let server = TestServer::start(app.clone()).await;
 
     let paths = hallway_testkit::hallway_web::route_paths();
@@ -220,7 +261,8 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                 .replace("{code}", &code)
                 .replace("{guid}", &guid)
                 .replace("{date}", &date)
-                .replace("{id}", "1");
+                .replace("{id}", "1")
+                .replace("{kind}", "accepted");
             assert!(
                 !url.contains('{'),
                 "{path}: a parameter this test does not fill"
@@ -249,7 +291,8 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                     Anyone => true,
                     SignedIn => *role != "anonymous",
                     Organizer => organizes,
-                    Committee => organizes || *role == "co-chair",
+                    Committee | CoChair => organizes || *role == "co-chair",
+                    Reviewer => organizes || ["reviewer", "co-chair"].contains(role),
                     SiteOrganizer => *role == "site-organizer",
                     OwnSpeaker if *role == "speaker" => true,
                     OwnSpeaker if *role == "anonymous" => false,

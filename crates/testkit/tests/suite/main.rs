@@ -43,6 +43,7 @@ mod marks;
 mod ops;
 mod pages;
 mod qa;
+mod review;
 mod scheduling;
 mod search;
 mod seats;

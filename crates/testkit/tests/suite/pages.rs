@@ -13,7 +13,7 @@ async fn page(server: &TestServer, path: &str, status: StatusCode) -> String {
 
 /// The page without what changes from run to run or with unrelated edits: the time of each
 /// release (when the test ran) and the hashes in the assets' URLs (any change to the CSS or JS).
-fn stable(page: &str) -> String {
+pub(crate) fn stable(page: &str) -> String {
     let mut out = without_release_times(page);
     for ext in [".css", ".js", ".svg"] {
         let mut kept = String::new();

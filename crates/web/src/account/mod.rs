@@ -260,7 +260,7 @@ impl FormToken {
 }
 
 /// A posted form whose token matched its cookie.
-pub(crate) struct Form(Params);
+pub(crate) struct Form(pub(crate) Params);
 
 impl Form {
     pub(crate) fn parse(headers: &HeaderMap, body: &str) -> Result<Self, WebError> {

@@ -4,6 +4,7 @@
 //! undecodable query parameter is an error that names it, as on the pages.
 
 pub mod cfp;
+pub mod review;
 mod views;
 
 pub use views::{
@@ -256,7 +257,13 @@ pub async fn releases(
         cfp::event_proposals,
         cfp::proposal,
         cfp::edit,
-        cfp::withdraw
+        cfp::withdraw,
+        review::proposals,
+        review::bid,
+        review::score,
+        review::ranking,
+        review::decide,
+        review::assign
     ),
     modifiers(&BearerAuth),
     components(schemas(
@@ -281,7 +288,18 @@ pub async fn releases(
         SpeakerRef,
         SpeakerView,
         ReleaseView,
-        ErrorView
+        ErrorView,
+        review::ReviewItemView,
+        review::ReviewProposalView,
+        review::ReviewSpeakerView,
+        review::RankView,
+        review::BidBody,
+        review::ReviewBody,
+        review::ScoredView,
+        review::DecisionBody,
+        review::DecidedView,
+        review::AssignmentView,
+        review::ShortView
     ))
 )]
 pub struct ApiDoc;

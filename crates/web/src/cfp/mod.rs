@@ -2,6 +2,7 @@
 //! editing and withdrawing proposals, co-speaker invitations and "my proposals". Pages are
 //! rendered per request and work without JavaScript; every form carries its CSRF token.
 
+mod confirm;
 mod pages;
 
 pub(crate) use pages::AcceptPage;
@@ -36,6 +37,7 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .route("/cfp/proposals/{code}/withdraw", post(pages::withdraw))
         .route("/cfp/proposals/{code}/confirm", post(pages::confirm))
         .route("/cfp/proposals/{code}/invite", post(pages::invite))
+        .route("/cfp/confirm", get(confirm::form).post(confirm::confirm))
         .route(
             "/cfp/invitations/accept",
             get(pages::accept_form).post(pages::accept),

@@ -1,8 +1,9 @@
 //! The organizers' surface: editions and events made before any schedule, an event's CFP
 //! settings, the team (invited by e-mail), and an event's proposals with their exports.
 //! Organizers get an `OrgaCtx` from the app for their edition; co-chairs read the proposals of
-//! their tracks (blind when the CFP says so).
+//! their tracks (blind when the CFP says so). The decision mails' editor is `mail`.
 
+pub(crate) mod mail;
 mod pages;
 pub(crate) mod settings;
 
