@@ -282,6 +282,8 @@ struct Loaded {
     cfp: CallForPapers,
     board: Board,
     track_names: HashMap<Slug, String>,
+    /// The partner events a rejected talk may go to, by name: the rejection mail offers them.
+    partners: Vec<String>,
 }
 
 impl Loaded {
@@ -444,11 +446,21 @@ impl App {
             .iter()
             .map(|t| (t.slug.clone(), t.name.clone()))
             .collect();
+        let mut partners = Vec::new();
+        for p in self.partners(edition.as_str(), event.as_str()).await? {
+            let name = hallway_store::CfpFlowStore::events(&self.store, &p.edition)
+                .await?
+                .into_iter()
+                .find(|e| e.slug == p.event)
+                .map_or_else(|| p.event.to_string(), |e| e.name);
+            partners.push(name);
+        }
         Ok(Loaded {
             edition: edition.clone(),
             cfp,
             board,
             track_names,
+            partners,
         })
     }
 
@@ -1154,6 +1166,8 @@ impl App {
             speaker_name => speaker_name.to_owned(),
             comments => comments.to_vec(),
             site => self.inner.public_url.clone(),
+            partners => l.partners.clone(),
+            proposal_url => self.link(&format!("/cfp/proposals/{}", p.code)),
         };
         match confirm_url {
             Some(url) => minijinja::context! { confirm_url => url.to_owned(), ..base },
@@ -1426,7 +1440,8 @@ impl App {
         let sample = minijinja::context! {
             title => "A talk", code => "ABC123", event => event, edition => edition,
             speaker_name => "Speaker", comments => vec!["A comment".to_owned()],
-            site => self.inner.public_url.clone(),
+            site => self.inner.public_url.clone(), partners => vec!["A partner event".to_owned()],
+            proposal_url => self.link("/cfp/proposals/ABC123"),
         };
         let sample = if kind == "accepted" {
             minijinja::context! { confirm_url => self.link("/cfp/confirm?token=PREVIEW"), ..sample }

@@ -71,6 +71,7 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/cfp/proposals/{code}/withdraw"
         | "/cfp/proposals/{code}/confirm"
         | "/cfp/proposals/{code}/invite"
+        | "/cfp/proposals/{code}/forward"
         | "/api/v1/cfp/proposals/{code}/withdraw" => (NoMethod, OwnSpeaker),
         "/api/v1/cfp/proposals/{code}" => (OwnSpeaker, NoMethod),
         "/cfp/invitations/accept" | "/orga/invitations/accept" => (Anyone, SignedIn),
@@ -79,6 +80,13 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/orga/{edition}/" => (Organizer, NoMethod),
         "/orga/{edition}/events" | "/orga/{edition}/team" => (NoMethod, Organizer),
         "/orga/{edition}/{event}/cfp" => (Organizer, Organizer),
+        "/orga/outbox" => (SiteOrganizer, NoMethod),
+        "/orga/{edition}/{event}/second-chance"
+        | "/orga/{edition}/{event}/transparency"
+        | "/orga/{edition}/{event}/transparency.json" => (Organizer, NoMethod),
+        "/orga/{edition}/{event}/partners" | "/orga/{edition}/{event}/forwarded/{code}/import" => {
+            (NoMethod, Organizer)
+        }
         "/orga/{edition}/{event}/proposals"
         | "/orga/{edition}/{event}/proposals.csv"
         | "/orga/{edition}/{event}/proposals.json" => (Committee, NoMethod),

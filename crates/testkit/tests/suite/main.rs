@@ -29,6 +29,7 @@ mod authz;
 mod broken_files;
 mod browser;
 mod cfp;
+mod cfp_flow;
 mod cfp_pages;
 mod cfp_store;
 mod checkers;

@@ -37,6 +37,7 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .route("/cfp/proposals/{code}/withdraw", post(pages::withdraw))
         .route("/cfp/proposals/{code}/confirm", post(pages::confirm))
         .route("/cfp/proposals/{code}/invite", post(pages::invite))
+        .route("/cfp/proposals/{code}/forward", post(pages::forward))
         .route("/cfp/confirm", get(confirm::form).post(confirm::confirm))
         .route(
             "/cfp/invitations/accept",

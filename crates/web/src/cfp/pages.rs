@@ -473,6 +473,8 @@ struct ProposalPage {
     answers: Vec<(String, String)>,
     form: Option<ProposalForm>,
     closes: String,
+    /// Partner events a rejected proposal may go to, and how far each offer is.
+    offers: Vec<hallway_app::ForwardOffer>,
     error: String,
     notice: String,
 }
@@ -534,6 +536,7 @@ async fn proposal_page(
         answers,
         form,
         closes: call.closes_shown,
+        offers: state.app.forward_offers(viewer, code).await?,
         p,
         error,
         notice,
@@ -637,6 +640,19 @@ async fn act(
             .confirm_proposal(viewer, code)
             .await
             .map(|_| "Thank you: your talk is confirmed.".to_owned()),
+        "forward" => match hallway_app::parse_event_ref(form.get("partner")) {
+            Ok(partner) => state
+                .app
+                .agree_to_forward(viewer, code, &partner)
+                .await
+                .map(|()| {
+                    format!(
+                        "You agreed to send it to {}/{}. Its organizers see it once every speaker has agreed.",
+                        partner.edition, partner.event
+                    )
+                }),
+            Err(e) => Err(e),
+        },
         _ => {
             let email = form.get("email");
             state
@@ -683,6 +699,16 @@ pub async fn confirm(
     body: Bytes,
 ) -> Result<Response, WebError> {
     act(&state, &visitor, &code, &headers, &body, "confirm").await
+}
+
+pub async fn forward(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Segments(code): Segments<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    act(&state, &visitor, &code, &headers, &body, "forward").await
 }
 
 pub async fn invite(

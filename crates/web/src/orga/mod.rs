@@ -4,8 +4,11 @@
 //! their tracks (blind when the CFP says so). The decision mails' editor is `mail`.
 
 pub(crate) mod mail;
+mod outbox;
 mod pages;
+mod second_chance;
 pub(crate) mod settings;
+mod transparency;
 
 use crate::Routes;
 use axum::routing::{get, post};
@@ -35,5 +38,26 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .route(
             "/orga/invitations/accept",
             get(pages::accept_form).post(pages::accept),
+        )
+        .route("/orga/outbox", get(outbox::page))
+        .route(
+            "/orga/{edition}/{event}/second-chance",
+            get(second_chance::show),
+        )
+        .route(
+            "/orga/{edition}/{event}/partners",
+            post(second_chance::set_partners),
+        )
+        .route(
+            "/orga/{edition}/{event}/forwarded/{code}/import",
+            post(second_chance::import),
+        )
+        .route(
+            "/orga/{edition}/{event}/transparency",
+            get(transparency::page),
+        )
+        .route(
+            "/orga/{edition}/{event}/transparency.json",
+            get(transparency::json),
         )
 }
