@@ -72,7 +72,14 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         | "/cfp/proposals/{code}/confirm"
         | "/cfp/proposals/{code}/invite"
         | "/cfp/proposals/{code}/forward"
-        | "/api/v1/cfp/proposals/{code}/withdraw" => (NoMethod, OwnSpeaker),
+        | "/api/v1/cfp/proposals/{code}/withdraw"
+        | "/api/v1/cfp/proposals/{code}/forward" => (NoMethod, OwnSpeaker),
+        "/api/v1/editions/{edition}/events/{event}/partners" => (NoMethod, NoMethod),
+        "/api/v1/editions/{edition}/events/{event}/forwarded"
+        | "/api/v1/editions/{edition}/events/{event}/transparency" => (Organizer, NoMethod),
+        "/api/v1/editions/{edition}/events/{event}/forwarded/{code}/import" => {
+            (NoMethod, Organizer)
+        }
         "/api/v1/cfp/proposals/{code}" => (OwnSpeaker, NoMethod),
         "/cfp/invitations/accept" | "/orga/invitations/accept" => (Anyone, SignedIn),
         "/cfp/confirm" => (Anyone, Anyone),
@@ -118,7 +125,8 @@ fn rule(path: &str) -> Option<(Access, Access)> {
 /// Who may PUT: the few JSON routes that replace a whole resource; 405 on every other route.
 fn put_rule(path: &str) -> Access {
     match path {
-        "/api/v1/editions/{edition}/events/{event}/cfp" => Organizer,
+        "/api/v1/editions/{edition}/events/{event}/cfp"
+        | "/api/v1/editions/{edition}/events/{event}/partners" => Organizer,
         "/api/v1/cfp/proposals/{code}" => OwnSpeaker,
         _ => NoMethod,
     }

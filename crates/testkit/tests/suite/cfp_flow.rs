@@ -615,6 +615,39 @@ async fn an_open_cfp_becomes_a_confirmed_talk_in_the_work_in_progress(db: TestDb
         "Grace Hopper"
     );
 
+    // The same through the JSON API.
+    let (status, json) = site
+        .get(
+            &orga.cookie,
+            "/api/v1/editions/kcna2026/events/b-side/forwarded",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let inbox_json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(inbox_json[0]["imported_as"], there[0].code.as_str());
+    let (status, json) = site
+        .get(
+            &orga.cookie,
+            "/api/v1/editions/kcna2026/events/main/transparency",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let report_json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        (
+            report_json["proposals"].as_u64(),
+            report_json["accepted"].as_u64()
+        ),
+        (Some(3), Some(1))
+    );
+    let (status, _) = site
+        .get(
+            &speakers[0].cookie,
+            "/api/v1/editions/kcna2026/events/main/transparency",
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "for organizers only");
+
     // The organizers' report and outbox.
     let (status, report) = site
         .get(&orga.cookie, "/orga/kcna2026/main/transparency")

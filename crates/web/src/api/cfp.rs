@@ -188,11 +188,11 @@ pub struct ProposalListJson {
     pub blind: bool,
 }
 
-fn fail(e: impl Into<WebError>) -> Response {
+pub(crate) fn fail(e: impl Into<WebError>) -> Response {
     e.into().json()
 }
 
-fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, WebError> {
+pub(crate) fn body<T: for<'de> Deserialize<'de>>(bytes: &Bytes) -> Result<T, WebError> {
     serde_json::from_slice(bytes)
         .map_err(|e| WebError::BadRequest(format!("the JSON body does not read: {e}")))
 }

@@ -5,6 +5,7 @@
 
 pub mod cfp;
 pub mod review;
+pub mod second_chance;
 mod views;
 
 pub use views::{
@@ -263,7 +264,12 @@ pub async fn releases(
         review::score,
         review::ranking,
         review::decide,
-        review::assign
+        review::assign,
+        second_chance::forward,
+        second_chance::put_partners,
+        second_chance::forwarded,
+        second_chance::import,
+        second_chance::transparency
     ),
     modifiers(&BearerAuth),
     components(schemas(
@@ -336,6 +342,26 @@ pub(crate) fn cfp_routes(routes: crate::Routes) -> crate::Routes {
             get(cfp::proposal).put(cfp::edit),
         )
         .route("/api/v1/cfp/proposals/{code}/withdraw", post(cfp::withdraw))
+        .route(
+            "/api/v1/cfp/proposals/{code}/forward",
+            post(second_chance::forward),
+        )
+        .route(
+            "/api/v1/editions/{edition}/events/{event}/partners",
+            axum::routing::put(second_chance::put_partners),
+        )
+        .route(
+            "/api/v1/editions/{edition}/events/{event}/forwarded",
+            get(second_chance::forwarded),
+        )
+        .route(
+            "/api/v1/editions/{edition}/events/{event}/forwarded/{code}/import",
+            post(second_chance::import),
+        )
+        .route(
+            "/api/v1/editions/{edition}/events/{event}/transparency",
+            get(second_chance::transparency),
+        )
 }
 
 pub fn openapi_json() -> String {
