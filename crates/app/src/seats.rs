@@ -121,37 +121,16 @@ impl App {
         let (edition, list, rules, per_day, zone) =
             self.seat_context(viewer, edition, session).await?;
         let who = viewer.user;
-        let out = self
-            .store
-            .change_seats(
-                &edition,
-                session,
-                Some(who),
-                now.as_second(),
-                |book: &mut Book<UserId>, held| {
-                    let held: Vec<Held<'_>> = held
-                        .iter()
-                        .map(|h| Held {
-                            title: &h.title,
-                            starts: h.starts,
-                            ends: h.ends,
-                        })
-                        .collect();
-                    // Waiting is allowed past the rules; taking a seat is not.
-                    let may = may_take(&held, list.starts, list.ends, per_day, &zone);
-                    let (outcome, _) = book.sign_up(who, now, rules)?;
-                    if outcome == SignUp::Seated {
-                        may?;
-                    }
-                    Ok::<_, SeatError>(Changed {
-                        outcome,
-                        mails: Vec::new(),
-                    })
-                },
-                self.offer_mail(&edition, session, &list.title, &zone),
-            )
-            .await?;
-        out.map_err(seat_refusal)
+        self.change_list(&edition, &list, Some(who), now, &zone, |book, held| {
+            // Waiting is allowed past the rules; taking a seat is not.
+            let may = may_take(held, list.starts, list.ends, per_day, &zone);
+            let (outcome, _) = book.sign_up(who, now, rules)?;
+            if outcome == SignUp::Seated {
+                may?;
+            }
+            Ok(outcome)
+        })
+        .await
     }
 
     /// Claims the seat offered to the viewer.
@@ -170,32 +149,11 @@ impl App {
         let (edition, list, rules, per_day, zone) =
             self.seat_context(viewer, edition, session).await?;
         let who = viewer.user;
-        self.store
-            .change_seats(
-                &edition,
-                session,
-                Some(who),
-                now.as_second(),
-                |book: &mut Book<UserId>, held| {
-                    let held: Vec<Held<'_>> = held
-                        .iter()
-                        .map(|h| Held {
-                            title: &h.title,
-                            starts: h.starts,
-                            ends: h.ends,
-                        })
-                        .collect();
-                    may_take(&held, list.starts, list.ends, per_day, &zone)?;
-                    book.claim(who, now, rules)?;
-                    Ok::<_, SeatError>(Changed {
-                        outcome: (),
-                        mails: Vec::new(),
-                    })
-                },
-                self.offer_mail(&edition, session, &list.title, &zone),
-            )
-            .await?
-            .map_err(seat_refusal)
+        self.change_list(&edition, &list, Some(who), now, &zone, |book, held| {
+            may_take(held, list.starts, list.ends, per_day, &zone)?;
+            book.claim(who, now, rules).map(|_| ())
+        })
+        .await
     }
 
     /// Gives up the viewer's seat, offer or place in line; a freed seat goes down the line.
@@ -213,23 +171,10 @@ impl App {
     ) -> Result<()> {
         let (edition, list, rules, _, zone) = self.seat_context(viewer, edition, session).await?;
         let who = viewer.user;
-        self.store
-            .change_seats(
-                &edition,
-                session,
-                Some(who),
-                now.as_second(),
-                |book: &mut Book<UserId>, _| {
-                    book.cancel(who, now, rules)?;
-                    Ok::<_, SeatError>(Changed {
-                        outcome: (),
-                        mails: Vec::new(),
-                    })
-                },
-                self.offer_mail(&edition, session, &list.title, &zone),
-            )
-            .await?
-            .map_err(seat_refusal)
+        self.change_list(&edition, &list, Some(who), now, &zone, |book, _| {
+            book.cancel(who, now, rules).map(|_| ())
+        })
+        .await
     }
 
     /// The lists the viewer is on in an edition.
@@ -279,23 +224,11 @@ impl App {
         let user = self.user_by_email(email).await?;
         let list = self.store.seat_list(&slug, session).await?;
         let zone = self.zone_of(&slug).await?;
-        self.store
-            .change_seats(
-                &slug,
-                session,
-                None,
-                Timestamp::now().as_second(),
-                |book: &mut Book<UserId>, _| {
-                    book.force_add(user);
-                    Ok::<_, SeatError>(Changed {
-                        outcome: (),
-                        mails: Vec::new(),
-                    })
-                },
-                self.offer_mail(&slug, session, &list.title, &zone),
-            )
-            .await?
-            .map_err(seat_refusal)
+        self.change_list(&slug, &list, None, Timestamp::now(), &zone, |book, _| {
+            book.force_add(user);
+            Ok(())
+        })
+        .await
     }
 
     /// Puts the line in a new order: `emails` must name exactly the people in it.
@@ -314,23 +247,10 @@ impl App {
         }
         let list = self.store.seat_list(&slug, session).await?;
         let zone = self.zone_of(&slug).await?;
-        self.store
-            .change_seats(
-                &slug,
-                session,
-                None,
-                Timestamp::now().as_second(),
-                |book: &mut Book<UserId>, _| {
-                    book.reorder(&order)?;
-                    Ok::<_, SeatError>(Changed {
-                        outcome: (),
-                        mails: Vec::new(),
-                    })
-                },
-                self.offer_mail(&slug, session, &list.title, &zone),
-            )
-            .await?
-            .map_err(seat_refusal)
+        self.change_list(&slug, &list, None, Timestamp::now(), &zone, |book, _| {
+            book.reorder(&order)
+        })
+        .await
     }
 
     pub async fn check_in_seat(
@@ -357,25 +277,51 @@ impl App {
             let list = self.store.seat_list(edition, session).await?;
             let rules = self.rules_of(edition, &list.event).await?;
             let zone = self.zone_of(edition).await?;
-            self.store
-                .change_seats(
-                    edition,
-                    session,
-                    None,
-                    now.as_second(),
-                    |book: &mut Book<UserId>, _| {
-                        book.expire(now, rules);
-                        Ok::<_, SeatError>(Changed {
-                            outcome: (),
-                            mails: Vec::new(),
-                        })
-                    },
-                    self.offer_mail(edition, session, &list.title, &zone),
-                )
-                .await?
-                .map_err(seat_refusal)?;
+            self.change_list(edition, &list, None, now, &zone, |book, _| {
+                book.expire(now, rules);
+                Ok(())
+            })
+            .await?;
         }
         Ok(lapsed.len())
+    }
+
+    /// Applies `rule` to a list under its lock, with the seats the person holds elsewhere;
+    /// the offers it makes are recorded and mailed in the same transaction. A refusal by the
+    /// rules is the person's situation: a 409 with the reason, nothing written.
+    async fn change_list<R: Send>(
+        &self,
+        edition: &Slug,
+        list: &SeatList,
+        who: Option<UserId>,
+        now: Timestamp,
+        zone: &jiff::tz::TimeZone,
+        rule: impl FnOnce(&mut Book<UserId>, &[Held<'_>]) -> std::result::Result<R, SeatError> + Send,
+    ) -> Result<R> {
+        self.store
+            .change_seats(
+                edition,
+                &list.session,
+                who,
+                now.as_second(),
+                |book: &mut Book<UserId>, held| {
+                    let held: Vec<Held<'_>> = held
+                        .iter()
+                        .map(|h| Held {
+                            title: &h.title,
+                            starts: h.starts,
+                            ends: h.ends,
+                        })
+                        .collect();
+                    rule(book, &held).map(|outcome| Changed {
+                        outcome,
+                        mails: Vec::new(),
+                    })
+                },
+                self.offer_mail(edition, &list.session, &list.title, zone),
+            )
+            .await?
+            .map_err(seat_refusal)
     }
 
     async fn seat_context(
