@@ -1484,12 +1484,15 @@ mod tests {
             let mut ctx = minijinja::context! {
                 title => "T", code => "C", event => "e", edition => "ed",
                 speaker_name => "N", comments => vec!["nice".to_owned()], site => "s",
+                partners => vec!["The B-Side".to_owned()], proposal_url => "https://x/cfp/proposals/C",
             };
             if *kind == "accepted" {
                 ctx = minijinja::context! { confirm_url => "https://x/cfp/confirm?token=t", ..ctx };
             }
             let (s, b) = render_template(&subject, &body, &ctx).unwrap();
             assert!(s.contains('T') && b.contains("nice"), "{kind}: {s} {b}");
+            // A rejection offers the second chance.
+            assert_eq!(*kind == "rejected", b.contains("The B-Side"), "{kind}: {b}");
         }
         let err = render_template("Hi", "line one\n{{ nope }}\n", &minijinja::context! {})
             .unwrap_err()
