@@ -412,3 +412,47 @@ impl App {
 fn seat_refusal(e: SeatError) -> AppError {
     AppError::Conflict(e.to_string())
 }
+
+/// A seat list as an attendee sees it: the session, what is left, and where they stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatStatus {
+    pub title: String,
+    pub starts: Timestamp,
+    pub ends: Timestamp,
+    pub capacity: u32,
+    /// Neither taken nor offered.
+    pub free: u32,
+    pub waiting: u32,
+    pub mine: Option<MySeat>,
+}
+
+impl App {
+    /// A list and the viewer's place on it.
+    pub async fn seat_status(
+        &self,
+        viewer: &Viewer,
+        edition: &str,
+        session: &str,
+    ) -> Result<SeatStatus> {
+        let slug = parse_slug(edition)?;
+        viewer.access_in(&slug, None)?;
+        let list = self.store.seat_list(&slug, session).await?;
+        let lines = self.store.seat_lines(&slug, session).await?;
+        let count = |s: SeatState| lines.iter().filter(|l| l.state == s).count() as u32;
+        let taken = count(SeatState::Held) + count(SeatState::Offered);
+        let mine = self
+            .my_seats(viewer, edition)
+            .await?
+            .into_iter()
+            .find(|m| m.session == session);
+        Ok(SeatStatus {
+            title: list.title,
+            starts: list.starts,
+            ends: list.ends,
+            capacity: list.capacity,
+            free: list.capacity.saturating_sub(taken),
+            waiting: count(SeatState::Waiting),
+            mine,
+        })
+    }
+}

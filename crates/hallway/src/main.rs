@@ -5,6 +5,7 @@ mod config;
 mod demo;
 mod limits;
 mod schedule_cmd;
+mod seats_cmd;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -162,6 +163,11 @@ enum Command {
     Event {
         #[command(subcommand)]
         command: cfp_cmd::EventCommand,
+    },
+    /// Seat lists of sessions with limited places, and their rules.
+    Seats {
+        #[command(subcommand)]
+        command: seats_cmd::SeatsCommand,
     },
 }
 
@@ -412,6 +418,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Edition { command } => cfp_cmd::edition(&config.database, command).await,
         Command::Event { command } => cfp_cmd::event(&config.database, command).await,
+        Command::Seats { command } => seats_cmd::run(&config.database, command).await,
         Command::User {
             command: UserCommand::Add { organizer, email },
         } => {

@@ -340,6 +340,20 @@ pub async fn quick_accounts(
     prefix: &str,
     n: usize,
 ) -> Vec<hallway_app::Viewer> {
+    quick_sessions(app, store, prefix, n)
+        .await
+        .into_iter()
+        .map(|(v, _)| v)
+        .collect()
+}
+
+/// As `quick_accounts`, with each account's session secret (its `hallway_session` cookie).
+pub async fn quick_sessions(
+    app: &App,
+    store: &hallway_app::Store,
+    prefix: &str,
+    n: usize,
+) -> Vec<(hallway_app::Viewer, String)> {
     use hallway_store::AccountStore;
     use sha2::{Digest, Sha256};
     let now = jiff::Timestamp::now().as_second();
@@ -351,7 +365,11 @@ pub async fn quick_accounts(
             .create_user(&email, "unused", false, Some(now), now)
             .await
             .expect("create an account");
-        let secret = format!("session-{prefix}-{i}-{now}");
+        // A session id has the shape of a real one: 64 hex digits.
+        let secret: String = Sha256::digest(format!("session-{prefix}-{i}-{now}").as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
         let hash: String = Sha256::digest(secret.as_bytes())
             .iter()
             .map(|b| format!("{b:02x}"))
@@ -360,11 +378,11 @@ pub async fn quick_accounts(
             .create_session(&hash, user, now, now + 3600)
             .await
             .expect("create a session");
-        out.push(
-            app.session_viewer(&hallway_app::Secret::from_client(&secret))
-                .await
-                .expect("a session"),
-        );
+        let viewer = app
+            .session_viewer(&hallway_app::Secret::from_client(&secret))
+            .await
+            .expect("a session");
+        out.push((viewer, secret));
     }
     out
 }

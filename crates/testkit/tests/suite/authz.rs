@@ -62,6 +62,10 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/account/logout" => (NoMethod, Anyone),
         "/account/tokens" | "/account/tokens/{id}/revoke" => (NoMethod, SignedIn),
         "/api/v1/me" => (SignedIn, NoMethod),
+        "/{edition}/seats/{guid}" => (SignedIn, NoMethod),
+        "/{edition}/seats/{guid}/take"
+        | "/{edition}/seats/{guid}/claim"
+        | "/{edition}/seats/{guid}/cancel" => (NoMethod, SignedIn),
         "/cfp/" | "/cfp/{edition}/{event}/" | "/api/v1/editions/{edition}/events/{event}/cfp" => {
             (Anyone, NoMethod)
         }

@@ -10,6 +10,7 @@ use jiff::{SignedDuration, Timestamp};
 on_both_backends!(
     a_rush_for_forty_seats_seats_forty_and_lines_up_the_rest_in_arrival_order,
     seats_follow_the_events_rules,
+    an_attendee_takes_joins_the_line_claims_and_gives_up_on_the_seat_page,
 );
 
 /// A released edition with seat rules, and two placed sessions: the first and one that
@@ -197,4 +198,129 @@ async fn seats_follow_the_events_rules(db: TestDb) {
     let orga = hallway_testkit::operator();
     let shrink = app.open_seat_list(&orga, &edition, &first, 0).await;
     assert!(matches!(shrink, Err(AppError::Invalid(_))), "{shrink:?}");
+}
+
+/// The seat page as an attendee uses it, without JavaScript: one seat, so the second person
+/// joins the line; the first gives up, the second is offered the seat (by mail, linking here)
+/// and claims it.
+async fn an_attendee_takes_joins_the_line_claims_and_gives_up_on_the_seat_page(db: TestDb) {
+    use hallway_testkit::{TestServer, client, quick_sessions};
+    use reqwest::StatusCode;
+    use reqwest::header::COOKIE;
+    let (app, store, edition, session, _, _) = setup(&db).await;
+    let orga = hallway_testkit::operator();
+    app.open_seat_list(&orga, &edition, &session, 1)
+        .await
+        .unwrap();
+    let server = TestServer::start(app.clone()).await;
+    let people = quick_sessions(&app, &store, "p", 2).await;
+    let csrf = "c".repeat(64);
+    let cookie = |i: usize| format!("hallway_session={}; hallway_csrf={csrf}", people[i].1);
+    let page = format!("/{edition}/seats/{session}");
+    let post = |i: usize, action: &'static str| {
+        client()
+            .post(server.url(&format!("{page}/{action}")))
+            .header(COOKIE, cookie(i))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", &server.base)
+            .header("sec-fetch-site", "same-origin")
+            .body(format!("csrf={csrf}"))
+            .send()
+    };
+    let anonymous = client().get(server.url(&page)).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let r = client()
+        .get(server.url(&page))
+        .header(COOKIE, cookie(0))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Take a seat"));
+    // The sessions of the sample are in March 2026, past: a seat cannot be taken any more.
+    let r = post(0, "take").await.unwrap();
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert!(r.text().await.unwrap().contains("the session has started"));
+    // Before it starts, through the app's clock, then the page shows where each stands.
+    let starts = store_start(&app, &edition, &session).await;
+    let before = starts - SignedDuration::from_hours(24);
+    app.take_seat_at(&people[0].0, &edition, &session, before)
+        .await
+        .unwrap();
+    app.take_seat_at(&people[1].0, &edition, &session, before)
+        .await
+        .unwrap();
+    let page_of = |i: usize| {
+        let url = server.url(&page);
+        let cookie = cookie(i);
+        async move {
+            client()
+                .get(url)
+                .header(COOKIE, cookie)
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    assert!(page_of(0).await.contains("You have a seat."));
+    assert!(page_of(1).await.contains("You are number 1 in line."));
+    let r = post(1, "cancel").await.unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "leaving the line works after the start"
+    );
+    assert!(page_of(1).await.contains("Join the waitlist"));
+    app.take_seat_at(&people[1].0, &edition, &session, before)
+        .await
+        .unwrap();
+    // Giving up after the start offers nothing (people walk in then); before it, the next
+    // in line is offered the seat.
+    app.give_up_seat_at(&people[0].0, &edition, &session, before)
+        .await
+        .unwrap();
+    let seen = page_of(1).await;
+    assert!(seen.contains("Claim the seat"), "{seen}");
+    // The offer mail links to this page.
+    let mail = store.outbox(10).await.unwrap();
+    assert!(mail.iter().any(|m| m.recipient == "p1@example.org"));
+    if db.url.starts_with("sqlite") {
+        let stable = seen.replace(&csrf, "[csrf]");
+        let mut kept = String::new();
+        let mut rest = stable.as_str();
+        while let Some((before, after)) = rest.split_once("/static/hallway.") {
+            kept.push_str(before);
+            kept.push_str("/static/hallway.[hash].");
+            rest = after.split_once('.').map_or("", |(_, tail)| tail);
+        }
+        kept.push_str(rest);
+        insta::assert_snapshot!("me_seat_offered", kept);
+        let jar = crate::checkers::browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
+        assert!(
+            jar.is_file(),
+            "vnu.jar is missing: run `npm ci --prefix tests/browser`"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("seat.html");
+        std::fs::write(&file, &seen).unwrap();
+        let errors = tokio::task::spawn_blocking(move || crate::checkers::nu_check(&jar, &[file]))
+            .await
+            .unwrap();
+        assert!(errors.is_empty(), "the Nu HTML Checker: {errors:?}");
+    }
+    server.stop().await;
+}
+
+async fn store_start(app: &App, edition: &str, session: &str) -> Timestamp {
+    let orga = hallway_testkit::operator();
+    let wip = app.work_in_progress(&orga, edition).await.unwrap().schedule;
+    wip.sessions
+        .iter()
+        .find(|x| x.guid.to_string() == session)
+        .unwrap()
+        .slots[0]
+        .start
 }
