@@ -14,6 +14,7 @@ mod extract;
 mod guard;
 mod html;
 mod limits;
+mod live;
 mod me;
 mod ops;
 mod orga;
@@ -111,7 +112,7 @@ fn routes() -> Routes {
         .route("/{edition}/sessions.ics", get(exports::sessions_feed));
     let routes = api::cfp_routes(routes);
     let routes = orga::routes(cfp::routes(review::routes(routes)));
-    ops::routes(account::routes(me::routes(routes)))
+    ops::routes(account::routes(live::routes(me::routes(routes))))
 }
 
 /// Every route, under the per-request limits in `limits`.

@@ -63,6 +63,14 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/account/tokens" | "/account/tokens/{id}/revoke" => (NoMethod, SignedIn),
         "/api/v1/me" => (SignedIn, NoMethod),
         "/{edition}/seats/{guid}" => (SignedIn, NoMethod),
+        "/{edition}/qa/{guid}"
+        | "/{edition}/qa/{guid}/projector"
+        | "/api/v1/editions/{edition}/sessions/{guid}/qa" => (Anyone, NoMethod),
+        "/{edition}/qa/{guid}/questions.csv" => (Organizer, NoMethod),
+        "/{edition}/qa/{guid}/ask"
+        | "/{edition}/qa/{guid}/vote"
+        | "/{edition}/qa/{guid}/retract" => (NoMethod, SignedIn),
+        "/{edition}/qa/{guid}/moderate" | "/{edition}/qa/{guid}/settings" => (NoMethod, Organizer),
         "/{edition}/seats/{guid}/take"
         | "/{edition}/seats/{guid}/claim"
         | "/{edition}/seats/{guid}/cancel" => (NoMethod, SignedIn),

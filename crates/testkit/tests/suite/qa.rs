@@ -6,7 +6,10 @@ use hallway_testkit::domain::qa::{Moderation, Order};
 use hallway_testkit::hallway_app::AppError;
 use hallway_testkit::{TestDb, quick_accounts, released_kubecon_sample};
 
-on_both_backends!(questions_are_asked_voted_moderated_and_replayed_in_order);
+on_both_backends!(
+    questions_are_asked_voted_moderated_and_replayed_in_order,
+    the_questions_pages_work_without_javascript,
+);
 
 async fn questions_are_asked_voted_moderated_and_replayed_in_order(db: TestDb) {
     let app = db.app().await;
@@ -163,4 +166,198 @@ async fn questions_are_asked_voted_moderated_and_replayed_in_order(db: TestDb) {
         matches!(&paused, Err(AppError::Conflict(msg)) if msg.contains("paused")),
         "{paused:?}"
     );
+}
+
+/// The Q&A pages as people use them without JavaScript: ask, vote once, moderate, the
+/// projector, the CSV, and the numbered changes a client catches up with.
+async fn the_questions_pages_work_without_javascript(db: TestDb) {
+    use hallway_testkit::{TestServer, client, quick_sessions};
+    use reqwest::StatusCode;
+    use reqwest::header::COOKIE;
+    let app = db.app().await;
+    let store = db.store().await;
+    let edition = released_kubecon_sample(&app).await;
+    let orga = hallway_testkit::operator();
+    let wip = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule;
+    let session = wip.sessions[0].guid.to_string();
+    let people = quick_sessions(&app, &store, "w", 3).await;
+    app.grant_role(&orga, &edition, None, "w2@example.org", Role::Organizer)
+        .await
+        .unwrap();
+    let server = TestServer::start(app.clone()).await;
+    let csrf = "c".repeat(64);
+    let cookie = |i: usize| format!("hallway_session={}; hallway_csrf={csrf}", people[i].1);
+    let base = format!("/{edition}/qa/{session}");
+    let get = |cookie: String, path: String| {
+        let url = server.url(&path);
+        async move {
+            let r = client()
+                .get(url)
+                .header(COOKIE, cookie)
+                .send()
+                .await
+                .unwrap();
+            let refresh = r.headers().get("refresh").is_some();
+            (r.status(), refresh, r.text().await.unwrap())
+        }
+    };
+    let post = |i: usize, action: &str, form: &[(&str, &str)]| {
+        let mut body = format!("csrf={csrf}");
+        for (k, v) in form {
+            body.push_str(&format!(
+                "&{k}={}",
+                v.replace(' ', "+")
+                    .replace('<', "%3C")
+                    .replace('>', "%3E")
+                    .replace('?', "%3F")
+            ));
+        }
+        client()
+            .post(server.url(&format!("{base}/{action}")))
+            .header(COOKIE, cookie(i))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", &server.base)
+            .header("sec-fetch-site", "same-origin")
+            .body(body)
+            .send()
+    };
+
+    let (status, refresh, page) = get(format!("hallway_csrf={csrf}"), base.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(refresh, "a reader's page reloads itself");
+    assert!(page.contains("to ask or vote"));
+    let r = post(0, "ask", &[("text", "How does it scale?")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let q = app
+        .qa_view(
+            &app.qa_ctx(None, &edition, &session).await.unwrap(),
+            Order::Time,
+        )
+        .await
+        .unwrap()
+        .questions[0]
+        .id
+        .to_string();
+    for _ in 0..2 {
+        let r = post(1, "vote", &[("question", &q)]).await.unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let (_, refresh, page) = get(cookie(1), base.clone()).await;
+    assert!(!refresh, "no reload under someone typing");
+    assert!(page.contains("1 vote ·"), "a vote counts once: {page}");
+    let r = post(0, "moderate", &[("question", &q), ("action", "dismiss")])
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // Pre-moderated: the pending question reaches its asker and the moderator only.
+    let r = post(
+        2,
+        "settings",
+        &[("premoderated", "on"), ("backstage", "Five minutes left")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = post(
+        0,
+        "ask",
+        &[("text", "<script>alert(1)</script> and secrets?")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, _, for_bob) = get(cookie(1), base.clone()).await;
+    assert!(!for_bob.contains("secrets"), "{for_bob}");
+    let (_, _, for_ada) = get(cookie(0), base.clone()).await;
+    assert!(
+        for_ada.contains("&#60;script&#62;alert(1)&#60;/script&#62; and secrets?")
+            && !for_ada.contains("<script>alert"),
+        "{for_ada}"
+    );
+    assert!(!for_ada.contains("Five minutes left"));
+    let (_, _, for_mod) = get(cookie(2), base.clone()).await;
+    assert!(for_mod.contains("secrets") && for_mod.contains("Five minutes left"));
+    let (_, _, projector) = get(String::new(), format!("{base}/projector")).await;
+    assert!(projector.contains("How does it scale?") && !projector.contains("secrets"));
+
+    // The moderator exports; an attendee may not.
+    let (status, _, csv) = get(cookie(2), format!("{base}/questions.csv")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        csv.starts_with("id,state,votes,pinned,asker,question\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("secrets"));
+    let (status, _, _) = get(cookie(0), format!("{base}/questions.csv")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Catching up: every number once, in order, nothing of the pending question for a reader.
+    let (status, _, json) = get(
+        String::new(),
+        format!("/api/v1/editions/{edition}/sessions/{session}/qa?after=0"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let changes: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let seqs: Vec<i64> = changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["seq"].as_i64().unwrap())
+        .collect();
+    assert_eq!(seqs, (1..=seqs.len() as i64).collect::<Vec<_>>());
+    assert!(!json.contains("secrets"), "{json}");
+    let (status, _, _) = get(
+        String::new(),
+        format!("/api/v1/editions/{edition}/sessions/{session}/qa?after=-1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    if db.url.starts_with("sqlite") {
+        let stable = |page: &str| {
+            let out = page.replace(&csrf, "[csrf]");
+            let mut kept = String::new();
+            let mut rest = out.as_str();
+            while let Some((before, after)) = rest.split_once("/static/hallway.") {
+                kept.push_str(before);
+                kept.push_str("/static/hallway.[hash].");
+                rest = after.split_once('.').map_or("", |(_, tail)| tail);
+            }
+            kept.push_str(rest);
+            kept
+        };
+        insta::assert_snapshot!("live_qa_moderator", stable(&for_mod));
+        insta::assert_snapshot!("live_qa_projector", stable(&projector));
+        let jar = crate::checkers::browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
+        assert!(
+            jar.is_file(),
+            "vnu.jar is missing: run `npm ci --prefix tests/browser`"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let files: Vec<_> = [
+            ("qa", &for_mod),
+            ("projector", &projector),
+            ("reader", &for_bob),
+        ]
+        .iter()
+        .map(|(name, html)| {
+            let file = dir.path().join(format!("{name}.html"));
+            std::fs::write(&file, html).unwrap();
+            file
+        })
+        .collect();
+        let errors = tokio::task::spawn_blocking(move || crate::checkers::nu_check(&jar, &files))
+            .await
+            .unwrap();
+        assert!(errors.is_empty(), "the Nu HTML Checker: {errors:?}");
+    }
+    server.stop().await;
 }
