@@ -890,15 +890,19 @@ impl App {
             .submission_log(sub.id)
             .await?
             .into_iter()
-            .map(|l| HistoryLine {
-                at: Timestamp::from_second(l.at)
-                    .map(|t| local_shown(t, &tz))
-                    .unwrap_or_default(),
-                action: l.action,
-                from: l.from,
-                to: l.to,
+            .map(|l| {
+                Ok(HistoryLine {
+                    at: Timestamp::from_second(l.at)
+                        .map(|t| local_shown(t, &tz))
+                        .map_err(|e| {
+                            AppError::Internal(format!("a stored history instant {}: {e}", l.at))
+                        })?,
+                    action: l.action,
+                    from: l.from,
+                    to: l.to,
+                })
             })
-            .collect();
+            .collect::<Result<Vec<_>>>()?;
         let answers = self.store.answers(sub.id).await?;
         let open = cfp.is_open(Timestamp::now());
         Ok(ProposalView {

@@ -257,10 +257,8 @@ fn render_template(
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
-    let mut out = Vec::new();
-    for (part, source) in [("subject", subject), ("body", body)] {
-        let rendered = env
-            .template_from_str(source)
+    let render = |part: &str, source: &str| {
+        env.template_from_str(source)
             .and_then(|t| t.render(context))
             .map_err(|e| {
                 let line = e.line().map(|l| format!(", line {l}")).unwrap_or_default();
@@ -268,11 +266,10 @@ fn render_template(
                     "the {part}{line}: {}",
                     e.detail().unwrap_or(&e.kind().to_string())
                 ))
-            })?;
-        out.push(rendered);
-    }
-    let body = out.pop().unwrap_or_default();
-    let subject = out.pop().unwrap_or_default().trim().replace('\n', " ");
+            })
+    };
+    let subject = render("subject", subject)?.trim().replace('\n', " ");
+    let body = render("body", body)?;
     Ok((subject, body))
 }
 
@@ -287,6 +284,19 @@ struct Loaded {
 }
 
 impl Loaded {
+    /// A speaker's profile; a co-speaker who has not written one yet is named as such, not
+    /// left blank.
+    fn profile_of(&self, user: UserId) -> Profile {
+        self.board
+            .profiles
+            .get(&user)
+            .cloned()
+            .unwrap_or_else(|| Profile {
+                name: "(no speaker profile yet)".to_owned(),
+                ..Profile::default()
+            })
+    }
+
     fn person(&self, user: UserId) -> Person<UserId> {
         Person {
             id: user,
@@ -338,7 +348,7 @@ impl Loaded {
                 p.speakers
                     .iter()
                     .map(|u| {
-                        let profile = self.board.profiles.get(u).cloned().unwrap_or_default();
+                        let profile = self.profile_of(*u);
                         SpeakerShown {
                             name: profile.name,
                             affiliation: profile.affiliation,
@@ -1309,11 +1319,7 @@ impl App {
                 p.status.to_string(),
             ];
             if !blind {
-                let profiles: Vec<Profile> = p
-                    .speakers
-                    .iter()
-                    .map(|u| l.board.profiles.get(u).cloned().unwrap_or_default())
-                    .collect();
+                let profiles: Vec<Profile> = p.speakers.iter().map(|u| l.profile_of(*u)).collect();
                 row.push(
                     profiles
                         .iter()
@@ -1329,7 +1335,12 @@ impl App {
                         .join("; "),
                 );
             }
-            row.push(names.get(&r.reviewer).cloned().unwrap_or_default());
+            row.push(
+                names
+                    .get(&r.reviewer)
+                    .cloned()
+                    .unwrap_or_else(|| format!("a former reviewer (account {})", r.reviewer.0)),
+            );
             row.push(format!("{:.1}", r.total));
             row.push(
                 normalised

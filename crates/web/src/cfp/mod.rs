@@ -76,6 +76,20 @@ pub(crate) fn refusal(e: AppError) -> Result<(StatusCode, String), WebError> {
     })
 }
 
+/// What a form's outcome shows: `(status, error, notice)`. A notice when it worked, the
+/// refusal beside the form when the person can mend it; anything else is the error page.
+pub(crate) fn told(
+    outcome: Result<String, AppError>,
+) -> Result<(StatusCode, String, String), WebError> {
+    Ok(match outcome {
+        Ok(notice) => (StatusCode::OK, String::new(), notice),
+        Err(e) => {
+            let (status, error) = refusal(e)?;
+            (status, error, String::new())
+        }
+    })
+}
+
 #[derive(Template)]
 #[template(path = "cfp/notice.html")]
 pub(crate) struct Notice {

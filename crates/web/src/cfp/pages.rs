@@ -1,7 +1,7 @@
 //! The speakers' pages. Each handler reads the request, calls one app function and renders the
 //! outcome; a refusal shows the form again with the reason, naming the field.
 
-use super::{Notice, refusal, render, see_other};
+use super::{Notice, refusal, render, see_other, told};
 use crate::AppState;
 use crate::account::{Form, FormToken, Visitor, csrf_of, text};
 use crate::error::WebError;
@@ -668,13 +668,7 @@ async fn act(
         }
     };
     let csrf = csrf_of(headers);
-    let (status, error, notice) = match outcome {
-        Ok(n) => (StatusCode::OK, String::new(), n),
-        Err(e) => {
-            let (status, error) = refusal(e)?;
-            (status, error, String::new())
-        }
-    };
+    let (status, error, notice) = told(outcome)?;
     render(
         &proposal_page(state, viewer, code, csrf, None, error, notice).await?,
         status,

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::account::{Form, FormToken, Visitor, csrf_of, text};
-use crate::cfp::{refusal, render};
+use crate::cfp::{render, told};
 use crate::error::WebError;
 use crate::extract::{Params, Segments};
 use crate::html::Nav;
@@ -211,13 +211,7 @@ async fn act(
     let form = Form::parse(headers, text(body)?)?;
     visitor.signed_in()?;
     let c = ctx(state, visitor, edition, session).await?;
-    let (status, error, notice) = match what(&c, &form).await {
-        Ok(n) => (StatusCode::OK, String::new(), n),
-        Err(e) => {
-            let (status, error) = refusal(e)?;
-            (status, error, String::new())
-        }
-    };
+    let (status, error, notice) = told(what(&c, &form).await)?;
     page_response(
         state,
         visitor,

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::account::{Form, FormToken, Visitor, csrf_of, text};
-use crate::cfp::{refusal, render};
+use crate::cfp::{render, told};
 use crate::error::WebError;
 use crate::extract::Segments;
 use crate::html::Nav;
@@ -196,13 +196,7 @@ async fn act(
             .await
             .map(|()| "Done: the next in line is offered the place.".to_owned()),
     };
-    let (status, error, notice) = match outcome {
-        Ok(n) => (StatusCode::OK, String::new(), n),
-        Err(e) => {
-            let (status, error) = refusal(e)?;
-            (status, error, String::new())
-        }
-    };
+    let (status, error, notice) = told(outcome)?;
     render(
         &page(
             state,

@@ -4,9 +4,16 @@
 
 use hallway_app::{MailState, PoolUse};
 use std::collections::HashMap;
-use std::fmt::Write;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
+
+/// Appends a formatted line to the text being written (a `String`, which cannot fail).
+macro_rules! put {
+    ($w:expr, $($arg:tt)*) => {{
+        $w.push_str(&format!($($arg)*));
+        $w.push('\n');
+    }};
+}
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -80,7 +87,7 @@ impl Metrics {
     pub(crate) fn render(&self, pool: &PoolUse, outbox: Option<&[(MailState, u64)]>) -> String {
         let mut out = String::new();
         let w = &mut out;
-        let _ = writeln!(
+        put!(
             w,
             "# HELP hallway_http_requests_total Requests answered, by route and status class.\n\
              # TYPE hallway_http_requests_total counter"
@@ -89,7 +96,7 @@ impl Metrics {
             for (i, n) in r.status.iter().enumerate() {
                 let n = n.load(Relaxed);
                 if n > 0 {
-                    let _ = writeln!(
+                    put!(
                         w,
                         "hallway_http_requests_total{{route=\"{name}\",status=\"{}xx\"}} {n}",
                         i + 1
@@ -97,7 +104,7 @@ impl Metrics {
                 }
             }
         }
-        let _ = writeln!(
+        put!(
             w,
             "# HELP hallway_http_request_duration_seconds Time to answer, by route.\n\
              # TYPE hallway_http_request_duration_seconds histogram"
@@ -111,12 +118,12 @@ impl Metrics {
             let mut cumulative = 0;
             for (bound, n) in BUCKETS.iter().zip(&counts) {
                 cumulative += n;
-                let _ = writeln!(
+                put!(
                     w,
                     "hallway_http_request_duration_seconds_bucket{{route=\"{name}\",le=\"{bound}\"}} {cumulative}"
                 );
             }
-            let _ = writeln!(
+            put!(
                 w,
                 "hallway_http_request_duration_seconds_bucket{{route=\"{name}\",le=\"+Inf\"}} {total}\n\
                  hallway_http_request_duration_seconds_sum{{route=\"{name}\"}} {}\n\
@@ -124,14 +131,14 @@ impl Metrics {
                 r.micros.load(Relaxed) as f64 / 1e6
             );
         }
-        let _ = writeln!(
+        put!(
             w,
             "# HELP hallway_http_requests_in_flight Requests being answered now.\n\
              # TYPE hallway_http_requests_in_flight gauge\n\
              hallway_http_requests_in_flight {}",
             self.in_flight.load(Relaxed)
         );
-        let _ = writeln!(
+        put!(
             w,
             "# HELP hallway_db_pool_connections Database connections by state.\n\
              # TYPE hallway_db_pool_connections gauge\n\
@@ -147,7 +154,7 @@ impl Metrics {
             pool.max
         );
         if let Some(outbox) = outbox {
-            let _ = writeln!(
+            put!(
                 w,
                 "# HELP hallway_outbox_messages Mail in the outbox by state; queued is the backlog.\n\
                  # TYPE hallway_outbox_messages gauge"
@@ -162,7 +169,7 @@ impl Metrics {
                     .iter()
                     .find(|(s, _)| *s == state)
                     .map_or(0, |(_, n)| *n);
-                let _ = writeln!(
+                put!(
                     w,
                     "hallway_outbox_messages{{state=\"{}\"}} {n}",
                     state.as_str()

@@ -4,7 +4,7 @@
 
 use crate::AppState;
 use crate::account::{Form, FormToken, Visitor, csrf_of, text};
-use crate::cfp::{refusal, render};
+use crate::cfp::{render, told};
 use crate::error::WebError;
 use crate::extract::Segments;
 use crate::html::Nav;
@@ -156,13 +156,7 @@ async fn respond(
     headers: &HeaderMap,
     outcome: Result<String, hallway_app::AppError>,
 ) -> Result<Response, WebError> {
-    let (status, error, notice) = match outcome {
-        Ok(n) => (StatusCode::OK, String::new(), n),
-        Err(e) => {
-            let (status, error) = refusal(e)?;
-            (status, error, String::new())
-        }
-    };
+    let (status, error, notice) = told(outcome)?;
     render(
         &page(
             state,
