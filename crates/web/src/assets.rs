@@ -1,5 +1,6 @@
 //! Static assets, served from memory at URLs that carry a hash of their bytes: browsers may keep
-//! them for a year, and a changed file gets a new URL.
+//! them for a year, and a changed file gets a new URL. The service worker and the web app
+//! manifest are the exceptions: browsers look for them at one URL, so theirs never change.
 
 use crate::page::{CSS, JS, Page, SVG, fingerprint};
 use std::sync::LazyLock;
@@ -8,17 +9,33 @@ const STYLESHEET: &str = include_str!("../static/hallway.css");
 const ICON: &str = include_str!("../static/hallway.svg");
 /// Progressive: every page works without it.
 const SCRIPT: &str = include_str!("../static/hallway.js");
+/// Keeps the schedule and the attendee's pages for offline use (see the file).
+const SERVICE_WORKER: &str = include_str!("../static/sw.js");
+pub const SERVICE_WORKER_PATH: &str = "/sw.js";
+pub const MANIFEST_PATH: &str = "/manifest.webmanifest";
+const MANIFEST: &str = "application/manifest+json";
+const PNG: &str = "image/png";
+/// The icon sizes phones' home screens and app launchers ask for.
+const ICON_SIZES: [u32; 2] = [192, 512];
 
-fn hashed(name: &str, ext: &str, bytes: &str) -> String {
-    format!(
-        "/static/{name}.{:08x}.{ext}",
-        fingerprint(bytes.as_bytes()) as u32
-    )
+fn hashed(name: &str, ext: &str, bytes: &[u8]) -> String {
+    format!("/static/{name}.{:08x}.{ext}", fingerprint(bytes) as u32)
 }
 
-static CSS_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "css", STYLESHEET));
-static ICON_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "svg", ICON));
-static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "js", SCRIPT));
+static CSS_HREF: LazyLock<String> =
+    LazyLock::new(|| hashed("hallway", "css", STYLESHEET.as_bytes()));
+static ICON_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "svg", ICON.as_bytes()));
+static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "js", SCRIPT.as_bytes()));
+/// Each bitmap icon with its size and URL.
+static PNG_ICONS: LazyLock<Vec<(u32, String, Vec<u8>)>> = LazyLock::new(|| {
+    ICON_SIZES
+        .iter()
+        .map(|&size| {
+            let png = crate::icon::png(size);
+            (size, hashed(&format!("icon-{size}"), "png", &png), png)
+        })
+        .collect()
+});
 
 pub fn css_href() -> &'static str {
     &CSS_HREF
@@ -32,13 +49,47 @@ pub fn script_href() -> &'static str {
     &SCRIPT_HREF
 }
 
+/// What makes the site installable as an app: its name, where it opens, its icons.
+fn manifest() -> String {
+    let mut icons = vec![serde_json::json!({
+        "src": icon_href(), "type": SVG, "sizes": "any", "purpose": "any"
+    })];
+    for (size, href, _) in PNG_ICONS.iter() {
+        icons.push(serde_json::json!({
+            "src": href, "type": PNG, "sizes": format!("{size}x{size}"), "purpose": "any"
+        }));
+    }
+    serde_json::json!({
+        "name": "Hallway",
+        "short_name": "Hallway",
+        "description": "The conference schedule and your agenda, also offline.",
+        "id": "/",
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5cad",
+        "icons": icons,
+    })
+    .to_string()
+}
+
 pub fn pages() -> Vec<(String, Page)> {
-    vec![
+    let mut pages = vec![
         (
             css_href().to_owned(),
             Page::new(CSS, STYLESHEET).immutable(),
         ),
         (icon_href().to_owned(), Page::new(SVG, ICON).immutable()),
         (script_href().to_owned(), Page::new(JS, SCRIPT).immutable()),
-    ]
+        (
+            SERVICE_WORKER_PATH.to_owned(),
+            Page::new(JS, SERVICE_WORKER),
+        ),
+        (MANIFEST_PATH.to_owned(), Page::new(MANIFEST, manifest())),
+    ];
+    for (_, href, png) in PNG_ICONS.iter() {
+        pages.push((href.clone(), Page::new(PNG, png.clone()).immutable()));
+    }
+    pages
 }

@@ -13,6 +13,7 @@ mod exports;
 mod extract;
 mod guard;
 mod html;
+mod icon;
 mod limits;
 mod live;
 mod me;

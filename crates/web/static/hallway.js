@@ -62,3 +62,25 @@
   }
   if (offer.childNodes.length) bar.appendChild(offer);
 })();
+
+// Offline: the service worker keeps the pages opened here; on an edition's pages it is also
+// asked to keep every day of the schedule, so that days not opened yet read offline too.
+(function () {
+  "use strict";
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.register("/sw.js").then(function () {
+    return navigator.serviceWorker.ready;
+  }).then(function (registration) {
+    var days = /^\/[^/]+\/schedule\/\d{4}-\d{2}-\d{2}\/(list)?$/;
+    var urls = [];
+    Array.prototype.forEach.call(document.querySelectorAll("a[href]"), function (a) {
+      var u = new URL(a.href);
+      if (u.origin === location.origin && days.test(u.pathname) && urls.indexOf(u.href) < 0) {
+        urls.push(u.href);
+      }
+    });
+    if (urls.length && registration.active) {
+      registration.active.postMessage({ type: "keep", urls: urls });
+    }
+  }).catch(function () { /* no offline copy; the site works as before */ });
+})();

@@ -22,6 +22,11 @@ async fn the_browsers_zone_is_offered_and_remembered() {
     run_in_chromium("zone.mjs", "zone offer passed").await;
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn installable_and_the_schedule_reads_offline() {
+    run_in_chromium("offline.mjs", "offline passed").await;
+}
+
 /// Runs a script of tests/browser against a server with KubeCon EU 2026 released.
 async fn run_in_chromium(script: &'static str, passed: &str) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser");
