@@ -56,6 +56,10 @@ pub enum SeatError {
     DailyLimit { limit: u32, date: jiff::civil::Date },
     #[error("the new order must list exactly the people in line")]
     NotTheLine,
+    #[error("not in line: only people waiting can be moved")]
+    NotInLine,
+    #[error("place {to} is not in the line, which has {len} people")]
+    NoSuchPlace { to: usize, len: usize },
 }
 
 /// A seat the attendee holds or waits for elsewhere in the event: the session's name and times.
@@ -199,6 +203,18 @@ impl<A: Copy + Eq> Book<A> {
         Ok(())
     }
 
+    /// An organizer moves one person to place `to` (1 is next); the others keep their order.
+    pub fn move_in_line(&mut self, who: A, to: usize) -> Result<(), SeatError> {
+        let from = self.position(who).ok_or(SeatError::NotInLine)?;
+        let len = self.waiting.len();
+        if to == 0 || to > len {
+            return Err(SeatError::NoSuchPlace { to, len });
+        }
+        let moved = self.waiting.remove(from - 1);
+        self.waiting.insert(to - 1, moved);
+        Ok(())
+    }
+
     /// 1-based place in line.
     pub fn position(&self, who: A) -> Option<usize> {
         self.waiting.iter().position(|a| *a == who).map(|p| p + 1)
@@ -250,6 +266,28 @@ mod tests {
 
     fn book() -> Book<u32> {
         Book::new(2, at(48))
+    }
+
+    #[test]
+    fn an_organizer_moves_one_person_and_the_rest_keep_their_order() {
+        let mut b = Book::new(0, at(48));
+        for who in 1..=4 {
+            b.sign_up(who, at(0), rules()).unwrap();
+        }
+        b.move_in_line(4, 1).unwrap();
+        assert_eq!(b.waiting, [4, 1, 2, 3]);
+        b.move_in_line(4, 3).unwrap();
+        assert_eq!(b.waiting, [1, 2, 4, 3]);
+        assert_eq!(
+            b.move_in_line(4, 5),
+            Err(SeatError::NoSuchPlace { to: 5, len: 4 })
+        );
+        assert_eq!(
+            b.move_in_line(4, 0),
+            Err(SeatError::NoSuchPlace { to: 0, len: 4 })
+        );
+        assert_eq!(b.move_in_line(9, 1), Err(SeatError::NotInLine));
+        assert_eq!(b.waiting, [1, 2, 4, 3]);
     }
 
     #[test]

@@ -69,6 +69,24 @@ impl SeatState {
     }
 }
 
+/// A list as the organizers' overview shows it: the list and how it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatListSummary {
+    pub list: SeatList,
+    pub held: u32,
+    pub offered: u32,
+    pub waiting: u32,
+    pub checked_in: u32,
+}
+
+/// Seat rules as set: for one event, or (`event` None) for every event of the edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatRules {
+    pub event: Option<Slug>,
+    pub claim_minutes: u32,
+    pub per_day: Option<u32>,
+}
+
 /// What a change did: its outcome, and the mail it sends (queued in the same transaction).
 pub struct Changed<R> {
     pub outcome: R,
@@ -107,6 +125,10 @@ pub trait SeatStore {
     /// Lists with an offer that ran out by `now`: `(edition, session)`.
     async fn lists_with_lapsed_offers(&self, now: i64) -> Result<Vec<(Slug, String)>>;
     async fn check_in(&self, edition: &Slug, session: &str, user: UserId, now: i64) -> Result<()>;
+    /// Every list of an edition with its counts, in the order the sessions start.
+    async fn seat_lists(&self, edition: &Slug) -> Result<Vec<SeatListSummary>>;
+    /// The rules set in an edition: the edition's own first, then each event's.
+    async fn seat_rules_set(&self, edition: &Slug) -> Result<Vec<SeatRules>>;
     /// Seat rules of an event (or of the whole edition with `event` None): claim window in
     /// minutes and seats per day.
     async fn set_seat_rules(
@@ -450,7 +472,7 @@ impl SeatStore for Store {
     async fn check_in(&self, edition: &Slug, session: &str, user: UserId, now: i64) -> Result<()> {
         on_pool!(self, |pool| {
             let done = sqlx::query(
-                "UPDATE seats SET checked_in_at = $1
+                "UPDATE seats SET checked_in_at = COALESCE(checked_in_at, $1)
                  WHERE user_id = $2 AND state = 'held' AND book_id = (
                      SELECT b.id FROM seat_books b JOIN editions e ON e.id = b.edition_id
                      WHERE e.slug = $3 AND b.session_guid = $4)",
@@ -492,6 +514,71 @@ impl SeatStore for Store {
                 return Err(StoreError::NotFound(format!("edition {edition}")));
             }
             Ok(())
+        })
+    }
+
+    async fn seat_lists(&self, edition: &Slug) -> Result<Vec<SeatListSummary>> {
+        on_pool!(self, |pool| {
+            type Row = (String, String, String, i64, i64, i64, i64, i64, i64, i64);
+            let rows: Vec<Row> = sqlx::query_as(
+                "SELECT b.session_guid, b.event, b.title, b.capacity, b.starts_at, b.ends_at,
+                    COALESCE(SUM(CASE s.state WHEN 'held' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE s.state WHEN 'offered' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE s.state WHEN 'waiting' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN s.state = 'held' AND s.checked_in_at IS NOT NULL
+                        THEN 1 ELSE 0 END), 0)
+                 FROM seat_books b JOIN editions e ON e.id = b.edition_id
+                 LEFT JOIN seats s ON s.book_id = b.id
+                 WHERE e.slug = $1
+                 GROUP BY b.id, b.session_guid, b.event, b.title, b.capacity, b.starts_at,
+                     b.ends_at
+                 ORDER BY b.starts_at, b.title, b.session_guid",
+            )
+            .bind(edition.as_str())
+            .fetch_all(pool)
+            .await?;
+            let count = |n: i64| u32::try_from(n).map_err(|_| StoreError::invalid("a seat count"));
+            rows.into_iter()
+                .map(|r| {
+                    Ok(SeatListSummary {
+                        held: count(r.6)?,
+                        offered: count(r.7)?,
+                        waiting: count(r.8)?,
+                        checked_in: count(r.9)?,
+                        list: list_from(&r.0, (0, r.1, r.2, r.3, r.4, r.5))?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    async fn seat_rules_set(&self, edition: &Slug) -> Result<Vec<SeatRules>> {
+        on_pool!(self, |pool| {
+            let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
+                "SELECT r.event, r.claim_minutes, r.per_day FROM seat_rules r
+                 JOIN editions e ON e.id = r.edition_id WHERE e.slug = $1 ORDER BY r.event",
+            )
+            .bind(edition.as_str())
+            .fetch_all(pool)
+            .await?;
+            rows.into_iter()
+                .map(|(event, claim, per_day)| {
+                    Ok(SeatRules {
+                        event: match event.as_str() {
+                            "" => None,
+                            e => Some(crate::cfp::stored_slug(e)?),
+                        },
+                        claim_minutes: u32::try_from(claim)
+                            .map_err(|_| StoreError::invalid("stored claim window"))?,
+                        per_day: per_day
+                            .map(|d| {
+                                u32::try_from(d)
+                                    .map_err(|_| StoreError::invalid("stored daily limit"))
+                            })
+                            .transpose()?,
+                    })
+                })
+                .collect()
         })
     }
 
