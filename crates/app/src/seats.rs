@@ -81,9 +81,9 @@ impl App {
         self.store.put_seat_list(&edition, &list).await?;
         // Seats added to a list with a line go to the line at once, as offers.
         match self.store.seat_rules(&edition, &list.event).await {
-            Ok((claim, _)) => {
+            Ok(set) => {
                 let rules = Rules {
-                    claim_window: SignedDuration::from_mins(i64::from(claim)),
+                    claim_window: SignedDuration::from_mins(i64::from(set.claim_minutes)),
                 };
                 let zone = self.zone_of(&edition).await?;
                 let now = Timestamp::now();
@@ -100,7 +100,8 @@ impl App {
         Ok(())
     }
 
-    /// The claim window (minutes) and seats per attendee per day, for an event or the edition.
+    /// The claim window (minutes), seats per attendee per day and whether seats may overlap,
+    /// for an event or (`event` None) every event of the edition.
     pub async fn set_seat_rules(
         &self,
         orga: &OrgaCtx,
@@ -108,6 +109,7 @@ impl App {
         event: Option<&str>,
         claim_minutes: u32,
         per_day: Option<u32>,
+        overlaps_allowed: bool,
     ) -> Result<()> {
         let edition = parse_slug(edition)?;
         orga.writes(&edition)?;
@@ -117,9 +119,21 @@ impl App {
                 "the claim window and the seats per day must be at least 1".into(),
             ));
         }
-        self.store
-            .set_seat_rules(&edition, event.as_ref(), claim_minutes, per_day)
-            .await?;
+        if let Some(e) = &event {
+            let wip = self.store.work_in_progress(&edition).await?.schedule;
+            if !wip.events.iter().any(|x| &x.slug == e) {
+                return Err(AppError::Invalid(format!(
+                    "event {e}: not an event of {edition}"
+                )));
+            }
+        }
+        let rules = SeatRules {
+            event,
+            claim_minutes,
+            per_day,
+            overlaps_allowed,
+        };
+        self.store.set_seat_rules(&edition, &rules).await?;
         Ok(())
     }
 
@@ -136,12 +150,18 @@ impl App {
         session: &str,
         now: Timestamp,
     ) -> Result<SignUp> {
-        let (edition, list, rules, per_day, zone) =
-            self.seat_context(viewer, edition, session).await?;
+        let (edition, list, rules, set, zone) = self.seat_context(viewer, edition, session).await?;
         let who = viewer.user;
         self.change_list(&edition, &list, Some(who), now, &zone, |book, held| {
             // Waiting is allowed past the rules; taking a seat is not.
-            let may = may_take(held, list.starts, list.ends, per_day, &zone);
+            let may = may_take(
+                held,
+                list.starts,
+                list.ends,
+                set.per_day,
+                set.overlaps_allowed,
+                &zone,
+            );
             let (outcome, _) = book.sign_up(who, now, rules)?;
             if outcome == SignUp::Seated {
                 may?;
@@ -164,11 +184,17 @@ impl App {
         session: &str,
         now: Timestamp,
     ) -> Result<()> {
-        let (edition, list, rules, per_day, zone) =
-            self.seat_context(viewer, edition, session).await?;
+        let (edition, list, rules, set, zone) = self.seat_context(viewer, edition, session).await?;
         let who = viewer.user;
         self.change_list(&edition, &list, Some(who), now, &zone, |book, held| {
-            may_take(held, list.starts, list.ends, per_day, &zone)?;
+            may_take(
+                held,
+                list.starts,
+                list.ends,
+                set.per_day,
+                set.overlaps_allowed,
+                &zone,
+            )?;
             book.claim(who, now, rules).map(|_| ())
         })
         .await
@@ -432,11 +458,11 @@ impl App {
         viewer: &Viewer,
         edition: &str,
         session: &str,
-    ) -> Result<(Slug, SeatList, Rules, Option<u32>, jiff::tz::TimeZone)> {
+    ) -> Result<(Slug, SeatList, Rules, SeatRules, jiff::tz::TimeZone)> {
         let edition = parse_slug(edition)?;
         let list = self.store.seat_list(&edition, session).await?;
         viewer.writes_in(&edition, Some(&list.event))?;
-        let (claim, per_day) = self
+        let set = self
             .store
             .seat_rules(&edition, &list.event)
             .await
@@ -448,16 +474,16 @@ impl App {
                 other => other.into(),
             })?;
         let rules = Rules {
-            claim_window: SignedDuration::from_mins(i64::from(claim)),
+            claim_window: SignedDuration::from_mins(i64::from(set.claim_minutes)),
         };
         let zone = self.zone_of(&edition).await?;
-        Ok((edition, list, rules, per_day, zone))
+        Ok((edition, list, rules, set, zone))
     }
 
     async fn rules_of(&self, edition: &Slug, event: &Slug) -> Result<Rules> {
-        let (claim, _) = self.store.seat_rules(edition, event).await?;
+        let set = self.store.seat_rules(edition, event).await?;
         Ok(Rules {
-            claim_window: SignedDuration::from_mins(i64::from(claim)),
+            claim_window: SignedDuration::from_mins(i64::from(set.claim_minutes)),
         })
     }
 

@@ -69,16 +69,17 @@ pub struct Held<'a> {
     pub ends: Timestamp,
 }
 
-/// The event's rules across sessions: no two seats at overlapping times, and at most
-/// `per_day` seats a day (days in the venue's zone).
+/// The event's rules across sessions: no two seats at overlapping times (unless the event
+/// allows them), and at most `per_day` seats a day (days in the venue's zone).
 pub fn may_take(
     held: &[Held<'_>],
     starts: Timestamp,
     ends: Timestamp,
     per_day: Option<u32>,
+    overlaps_allowed: bool,
     zone: &jiff::tz::TimeZone,
 ) -> Result<(), SeatError> {
-    if let Some(h) = held.iter().find(|h| h.starts < ends && starts < h.ends) {
+    if !overlaps_allowed && let Some(h) = held.iter().find(|h| h.starts < ends && starts < h.ends) {
         return Err(SeatError::Overlaps(h.title.to_owned()));
     }
     if let Some(limit) = per_day {
@@ -383,15 +384,20 @@ mod tests {
             ends: at(2),
         }];
         assert_eq!(
-            may_take(&held, at(1), at(3), None, &zone),
+            may_take(&held, at(1), at(3), None, false, &zone),
             Err(SeatError::Overlaps("Workshop A".into()))
         );
         assert_eq!(
-            may_take(&held, at(2), at(3), None, &zone),
+            may_take(&held, at(2), at(3), None, false, &zone),
             Ok(()),
             "back to back is fine"
         );
-        let err = may_take(&held, at(3), at(4), Some(1), &zone).unwrap_err();
+        assert_eq!(
+            may_take(&held, at(1), at(3), None, true, &zone),
+            Ok(()),
+            "an event may allow seats at the same time"
+        );
+        let err = may_take(&held, at(3), at(4), Some(1), false, &zone).unwrap_err();
         assert!(
             err.to_string().starts_with(
                 "you already have the most seats the event allows on one day (1) on 2026-03-20"
@@ -399,7 +405,7 @@ mod tests {
             "{err}"
         );
         assert_eq!(
-            may_take(&held, at(30), at(31), Some(1), &zone),
+            may_take(&held, at(30), at(31), Some(1), false, &zone),
             Ok(()),
             "another day"
         );

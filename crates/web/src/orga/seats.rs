@@ -35,6 +35,7 @@ struct RulesRow {
     scope: String,
     claim_minutes: u32,
     per_day: String,
+    overlaps_allowed: bool,
 }
 
 #[derive(Template)]
@@ -163,6 +164,7 @@ async fn overview(
                 per_day: r
                     .per_day
                     .map_or_else(|| "no limit".to_owned(), |d| d.to_string()),
+                overlaps_allowed: r.overlaps_allowed,
             })
             .collect(),
         sessions: o
@@ -249,13 +251,24 @@ pub async fn rules(
         "" => Ok(None),
         _ => number(&form, "per_day", "Seats per attendee per day").map(Some),
     };
-    let outcome = match (number(&form, "claim_minutes", "Claim window"), per_day) {
-        (Ok(claim), Ok(per_day)) => state
+    let overlaps = match form.get("overlaps") {
+        "refused" => Ok(false),
+        "allowed" => Ok(true),
+        other => Err(AppError::Invalid(format!(
+            "Seats at overlapping times: {other:?} is neither refused nor allowed"
+        ))),
+    };
+    let outcome = match (
+        number(&form, "claim_minutes", "Claim window"),
+        per_day,
+        overlaps,
+    ) {
+        (Ok(claim), Ok(per_day), Ok(overlaps)) => state
             .app
-            .set_seat_rules(&orga, &edition, event, claim, per_day)
+            .set_seat_rules(&orga, &edition, event, claim, per_day, overlaps)
             .await
             .map(|()| "Seat rules saved.".to_owned()),
-        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
     };
     let (status, error, notice) = told(outcome)?;
     let p = overview(&state, viewer, &edition, csrf_of(&headers), error, notice).await?;
@@ -343,7 +356,7 @@ fn named(outcome: Result<String, AppError>) -> Result<(StatusCode, String, Strin
     match outcome {
         Err(AppError::NotFound(what)) if what.starts_with("an account") => Ok((
             StatusCode::NOT_FOUND,
-            format!("E-mail address: there is no {what}"),
+            format!("E-mail address: {what} was not found"),
             String::new(),
         )),
         other => told(other),
