@@ -227,7 +227,7 @@ pub async fn open(
             .app
             .open_seat_list(&orga, &edition, session, capacity)
             .await
-            .map(|()| format!("The session has a list of {capacity} seats.")),
+            .map(|()| format!("The session has a seat list: {capacity} in all.")),
         Err(e) => Err(e),
     };
     let (status, error, notice) = told(outcome)?;
@@ -379,7 +379,7 @@ pub async fn capacity(
             .app
             .open_seat_list(&orga, &edition, &session, capacity)
             .await
-            .map(|()| format!("The list has {capacity} seats.")),
+            .map(|()| format!("The list has {capacity} in all.")),
         Err(e) => Err(e),
     };
     respond_list(&state, viewer, &edition, &session, &headers, outcome).await
