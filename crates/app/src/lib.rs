@@ -48,13 +48,14 @@ pub use review::{
 };
 pub use scheduling::{Applied, StaleProposal};
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
-pub use seats::{MySeat, SeatStatus};
+pub use seats::{LineMove, MySeat, SeatOverview, SeatStatus};
 pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
 
 pub use hallway_domain as domain;
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
 pub use hallway_store::{
-    Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatState, Store,
+    Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatLine, SeatList,
+    SeatListSummary, SeatRules, SeatState, Store,
 };
 pub use marks::MAX_CHANGES;
 

@@ -8,8 +8,8 @@ use crate::{App, AppError, OrgaCtx, Result, Viewer, parse_slug};
 use hallway_domain::seats::{Book, Held, Rules, SeatError, SignUp, may_take};
 use hallway_domain::{Email, Slug, UserId};
 use hallway_store::{
-    AccountStore, Changed, EditionStore, NewMail, ScheduleStore, SeatLine, SeatList, SeatState,
-    SeatStore, StoreError,
+    AccountStore, Changed, EditionStore, NewMail, ScheduleStore, SeatLine, SeatList,
+    SeatListSummary, SeatRules, SeatState, SeatStore, StoreError,
 };
 use jiff::{SignedDuration, Timestamp};
 
@@ -79,10 +79,29 @@ impl App {
             }
         }
         self.store.put_seat_list(&edition, &list).await?;
+        // Seats added to a list with a line go to the line at once, as offers.
+        match self.store.seat_rules(&edition, &list.event).await {
+            Ok(set) => {
+                let rules = Rules {
+                    claim_window: SignedDuration::from_mins(i64::from(set.claim_minutes)),
+                };
+                let zone = self.zone_of(&edition).await?;
+                let now = Timestamp::now();
+                self.change_list(&edition, &list, None, now, &zone, |book, _| {
+                    book.expire(now, rules);
+                    Ok(())
+                })
+                .await?;
+            }
+            // Without rules nobody can have joined the line.
+            Err(StoreError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
         Ok(())
     }
 
-    /// The claim window (minutes) and seats per attendee per day, for an event or the edition.
+    /// The claim window (minutes), seats per attendee per day and whether seats may overlap,
+    /// for an event or (`event` None) every event of the edition.
     pub async fn set_seat_rules(
         &self,
         orga: &OrgaCtx,
@@ -90,6 +109,7 @@ impl App {
         event: Option<&str>,
         claim_minutes: u32,
         per_day: Option<u32>,
+        overlaps_allowed: bool,
     ) -> Result<()> {
         let edition = parse_slug(edition)?;
         orga.writes(&edition)?;
@@ -99,9 +119,21 @@ impl App {
                 "the claim window and the seats per day must be at least 1".into(),
             ));
         }
-        self.store
-            .set_seat_rules(&edition, event.as_ref(), claim_minutes, per_day)
-            .await?;
+        if let Some(e) = &event {
+            let wip = self.store.work_in_progress(&edition).await?.schedule;
+            if !wip.events.iter().any(|x| &x.slug == e) {
+                return Err(AppError::Invalid(format!(
+                    "event {e}: not an event of {edition}"
+                )));
+            }
+        }
+        let rules = SeatRules {
+            event,
+            claim_minutes,
+            per_day,
+            overlaps_allowed,
+        };
+        self.store.set_seat_rules(&edition, &rules).await?;
         Ok(())
     }
 
@@ -118,12 +150,18 @@ impl App {
         session: &str,
         now: Timestamp,
     ) -> Result<SignUp> {
-        let (edition, list, rules, per_day, zone) =
-            self.seat_context(viewer, edition, session).await?;
+        let (edition, list, rules, set, zone) = self.seat_context(viewer, edition, session).await?;
         let who = viewer.user;
         self.change_list(&edition, &list, Some(who), now, &zone, |book, held| {
             // Waiting is allowed past the rules; taking a seat is not.
-            let may = may_take(held, list.starts, list.ends, per_day, &zone);
+            let may = may_take(
+                held,
+                list.starts,
+                list.ends,
+                set.per_day,
+                set.overlaps_allowed,
+                &zone,
+            );
             let (outcome, _) = book.sign_up(who, now, rules)?;
             if outcome == SignUp::Seated {
                 may?;
@@ -146,11 +184,17 @@ impl App {
         session: &str,
         now: Timestamp,
     ) -> Result<()> {
-        let (edition, list, rules, per_day, zone) =
-            self.seat_context(viewer, edition, session).await?;
+        let (edition, list, rules, set, zone) = self.seat_context(viewer, edition, session).await?;
         let who = viewer.user;
         self.change_list(&edition, &list, Some(who), now, &zone, |book, held| {
-            may_take(held, list.starts, list.ends, per_day, &zone)?;
+            may_take(
+                held,
+                list.starts,
+                list.ends,
+                set.per_day,
+                set.overlaps_allowed,
+                &zone,
+            )?;
             book.claim(who, now, rules).map(|_| ())
         })
         .await
@@ -253,6 +297,39 @@ impl App {
         .await
     }
 
+    /// Moves one person in the line; gives their new place (1 is next).
+    pub async fn move_in_line(
+        &self,
+        orga: &OrgaCtx,
+        edition: &str,
+        session: &str,
+        email: &str,
+        how: LineMove,
+    ) -> Result<usize> {
+        let slug = parse_slug(edition)?;
+        orga.writes(&slug)?;
+        let user = self.user_by_email(email).await?;
+        let list = self.store.seat_list(&slug, session).await?;
+        let zone = self.zone_of(&slug).await?;
+        self.change_list(&slug, &list, None, Timestamp::now(), &zone, |book, _| {
+            let from = book.position(user).ok_or(SeatError::NotInLine)?;
+            // Up from the front and down from the back stay where they are.
+            let to = match how {
+                LineMove::Up => from.saturating_sub(1).max(1),
+                LineMove::Down => (from + 1).min(book.waiting.len()),
+                LineMove::To(to) => to,
+            };
+            book.move_in_line(user, to)?;
+            Ok(to)
+        })
+        .await
+        .map_err(|e| match e {
+            AppError::Conflict(m) => AppError::Conflict(format!("{email}: {m}")),
+            other => other,
+        })
+    }
+
+    /// Marks someone holding a seat as arrived; the first arrival is the one kept.
     pub async fn check_in_seat(
         &self,
         orga: &OrgaCtx,
@@ -262,11 +339,63 @@ impl App {
     ) -> Result<()> {
         let slug = parse_slug(edition)?;
         orga.writes(&slug)?;
+        self.store.seat_list(&slug, session).await?;
         let user = self.user_by_email(email).await?;
-        self.store
+        match self
+            .store
             .check_in(&slug, session, user, Timestamp::now().as_second())
-            .await?;
-        Ok(())
+            .await
+        {
+            Ok(()) => Ok(()),
+            Err(StoreError::NotFound(_)) => Err(AppError::Conflict(format!(
+                "{email} holds no seat on this list: seat them first to let them in"
+            ))),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// An edition's seat lists with their counts, its rules, and the sessions that could
+    /// have a list: placed once and without one yet.
+    pub async fn seat_overview(&self, orga: &OrgaCtx, edition: &str) -> Result<SeatOverview> {
+        let slug = parse_slug(edition)?;
+        orga.covers(&slug)?;
+        let lists = self.store.seat_lists(&slug).await?;
+        let wip = self.store.work_in_progress(&slug).await?.schedule;
+        let mut without_list: Vec<(String, String, Timestamp)> = wip
+            .sessions
+            .iter()
+            .filter_map(|x| match x.slots.as_slice() {
+                [one] if !lists.iter().any(|l| l.list.session == x.guid.to_string()) => {
+                    Some((x.guid.to_string(), x.title.clone(), one.start))
+                }
+                _ => None,
+            })
+            .collect();
+        without_list.sort_by(|a, b| (a.2, &a.1).cmp(&(b.2, &b.1)));
+        Ok(SeatOverview {
+            lists,
+            rules: self.store.seat_rules_set(&slug).await?,
+            without_list,
+            events: wip
+                .events
+                .iter()
+                .map(|e| (e.slug.to_string(), e.name.clone()))
+                .collect(),
+            zone: self.zone_of(&slug).await?,
+        })
+    }
+
+    /// One list and everyone on it, for the organizers' page, the export and the door.
+    pub async fn seat_book(
+        &self,
+        orga: &OrgaCtx,
+        edition: &str,
+        session: &str,
+    ) -> Result<(SeatList, Vec<SeatLine>)> {
+        let slug = parse_slug(edition)?;
+        orga.covers(&slug)?;
+        let list = self.store.seat_list(&slug, session).await?;
+        Ok((list, self.store.seat_lines(&slug, session).await?))
     }
 
     /// Offers that ran out pass to the next in line, on every list; returns the lists touched.
@@ -329,11 +458,11 @@ impl App {
         viewer: &Viewer,
         edition: &str,
         session: &str,
-    ) -> Result<(Slug, SeatList, Rules, Option<u32>, jiff::tz::TimeZone)> {
+    ) -> Result<(Slug, SeatList, Rules, SeatRules, jiff::tz::TimeZone)> {
         let edition = parse_slug(edition)?;
         let list = self.store.seat_list(&edition, session).await?;
         viewer.writes_in(&edition, Some(&list.event))?;
-        let (claim, per_day) = self
+        let set = self
             .store
             .seat_rules(&edition, &list.event)
             .await
@@ -345,16 +474,16 @@ impl App {
                 other => other.into(),
             })?;
         let rules = Rules {
-            claim_window: SignedDuration::from_mins(i64::from(claim)),
+            claim_window: SignedDuration::from_mins(i64::from(set.claim_minutes)),
         };
         let zone = self.zone_of(&edition).await?;
-        Ok((edition, list, rules, per_day, zone))
+        Ok((edition, list, rules, set, zone))
     }
 
     async fn rules_of(&self, edition: &Slug, event: &Slug) -> Result<Rules> {
-        let (claim, _) = self.store.seat_rules(edition, event).await?;
+        let set = self.store.seat_rules(edition, event).await?;
         Ok(Rules {
-            claim_window: SignedDuration::from_mins(i64::from(claim)),
+            claim_window: SignedDuration::from_mins(i64::from(set.claim_minutes)),
         })
     }
 
@@ -411,6 +540,26 @@ impl App {
 /// A refused seat operation: the person's own situation, so a 409 with the reason.
 fn seat_refusal(e: SeatError) -> AppError {
     AppError::Conflict(e.to_string())
+}
+
+/// How an organizer moves someone in a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineMove {
+    Up,
+    Down,
+    /// To this place (1 is next).
+    To(usize),
+}
+
+/// An edition's seats as its organizers see them.
+pub struct SeatOverview {
+    pub lists: Vec<SeatListSummary>,
+    pub rules: Vec<SeatRules>,
+    /// Sessions placed once with no list yet: `(guid, title, start)`, by start.
+    pub without_list: Vec<(String, String, Timestamp)>,
+    /// The edition's events: `(slug, name)`.
+    pub events: Vec<(String, String)>,
+    pub zone: jiff::tz::TimeZone,
 }
 
 /// A seat list as an attendee sees it: the session, what is left, and where they stand.

@@ -56,6 +56,10 @@ pub enum SeatError {
     DailyLimit { limit: u32, date: jiff::civil::Date },
     #[error("the new order must list exactly the people in line")]
     NotTheLine,
+    #[error("not in line: only people waiting can be moved")]
+    NotInLine,
+    #[error("place {to} is not in the line, which has {len} people")]
+    NoSuchPlace { to: usize, len: usize },
 }
 
 /// A seat the attendee holds or waits for elsewhere in the event: the session's name and times.
@@ -65,16 +69,17 @@ pub struct Held<'a> {
     pub ends: Timestamp,
 }
 
-/// The event's rules across sessions: no two seats at overlapping times, and at most
-/// `per_day` seats a day (days in the venue's zone).
+/// The event's rules across sessions: no two seats at overlapping times (unless the event
+/// allows them), and at most `per_day` seats a day (days in the venue's zone).
 pub fn may_take(
     held: &[Held<'_>],
     starts: Timestamp,
     ends: Timestamp,
     per_day: Option<u32>,
+    overlaps_allowed: bool,
     zone: &jiff::tz::TimeZone,
 ) -> Result<(), SeatError> {
-    if let Some(h) = held.iter().find(|h| h.starts < ends && starts < h.ends) {
+    if !overlaps_allowed && let Some(h) = held.iter().find(|h| h.starts < ends && starts < h.ends) {
         return Err(SeatError::Overlaps(h.title.to_owned()));
     }
     if let Some(limit) = per_day {
@@ -199,6 +204,18 @@ impl<A: Copy + Eq> Book<A> {
         Ok(())
     }
 
+    /// An organizer moves one person to place `to` (1 is next); the others keep their order.
+    pub fn move_in_line(&mut self, who: A, to: usize) -> Result<(), SeatError> {
+        let from = self.position(who).ok_or(SeatError::NotInLine)?;
+        let len = self.waiting.len();
+        if to == 0 || to > len {
+            return Err(SeatError::NoSuchPlace { to, len });
+        }
+        let moved = self.waiting.remove(from - 1);
+        self.waiting.insert(to - 1, moved);
+        Ok(())
+    }
+
     /// 1-based place in line.
     pub fn position(&self, who: A) -> Option<usize> {
         self.waiting.iter().position(|a| *a == who).map(|p| p + 1)
@@ -250,6 +267,28 @@ mod tests {
 
     fn book() -> Book<u32> {
         Book::new(2, at(48))
+    }
+
+    #[test]
+    fn an_organizer_moves_one_person_and_the_rest_keep_their_order() {
+        let mut b = Book::new(0, at(48));
+        for who in 1..=4 {
+            b.sign_up(who, at(0), rules()).unwrap();
+        }
+        b.move_in_line(4, 1).unwrap();
+        assert_eq!(b.waiting, [4, 1, 2, 3]);
+        b.move_in_line(4, 3).unwrap();
+        assert_eq!(b.waiting, [1, 2, 4, 3]);
+        assert_eq!(
+            b.move_in_line(4, 5),
+            Err(SeatError::NoSuchPlace { to: 5, len: 4 })
+        );
+        assert_eq!(
+            b.move_in_line(4, 0),
+            Err(SeatError::NoSuchPlace { to: 0, len: 4 })
+        );
+        assert_eq!(b.move_in_line(9, 1), Err(SeatError::NotInLine));
+        assert_eq!(b.waiting, [1, 2, 4, 3]);
     }
 
     #[test]
@@ -345,15 +384,20 @@ mod tests {
             ends: at(2),
         }];
         assert_eq!(
-            may_take(&held, at(1), at(3), None, &zone),
+            may_take(&held, at(1), at(3), None, false, &zone),
             Err(SeatError::Overlaps("Workshop A".into()))
         );
         assert_eq!(
-            may_take(&held, at(2), at(3), None, &zone),
+            may_take(&held, at(2), at(3), None, false, &zone),
             Ok(()),
             "back to back is fine"
         );
-        let err = may_take(&held, at(3), at(4), Some(1), &zone).unwrap_err();
+        assert_eq!(
+            may_take(&held, at(1), at(3), None, true, &zone),
+            Ok(()),
+            "an event may allow seats at the same time"
+        );
+        let err = may_take(&held, at(3), at(4), Some(1), false, &zone).unwrap_err();
         assert!(
             err.to_string().starts_with(
                 "you already have the most seats the event allows on one day (1) on 2026-03-20"
@@ -361,7 +405,7 @@ mod tests {
             "{err}"
         );
         assert_eq!(
-            may_take(&held, at(30), at(31), Some(1), &zone),
+            may_take(&held, at(30), at(31), Some(1), false, &zone),
             Ok(()),
             "another day"
         );

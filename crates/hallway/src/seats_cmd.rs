@@ -28,6 +28,9 @@ pub enum SeatsCommand {
         claim_minutes: u32,
         #[arg(long)]
         per_day: Option<u32>,
+        /// Let an attendee hold seats at overlapping times (refused by default).
+        #[arg(long)]
+        allow_overlaps: bool,
     },
     /// Print a session's list as CSV: seated first, then offered, then the line in order.
     List {
@@ -54,9 +57,17 @@ pub async fn run(database: &str, command: SeatsCommand) -> Result<()> {
             event,
             claim_minutes,
             per_day,
+            allow_overlaps,
         } => {
-            app.set_seat_rules(&orga, &edition, event.as_deref(), claim_minutes, per_day)
-                .await?;
+            app.set_seat_rules(
+                &orga,
+                &edition,
+                event.as_deref(),
+                claim_minutes,
+                per_day,
+                allow_overlaps,
+            )
+            .await?;
             println!("Seat rules saved.");
         }
         SeatsCommand::List { session, edition } => {

@@ -48,7 +48,9 @@ pub use releases::ReleaseStore;
 pub use review::{Board, DeclaredConflict, ReviewStore, ReviewerRow, RunRecord, StoredReview};
 pub use schedule::ScheduleStore;
 pub use scheduling::SchedulingStore;
-pub use seats::{Changed, HeldSeat, SeatLine, SeatList, SeatState, SeatStore};
+pub use seats::{
+    Changed, HeldSeat, SeatLine, SeatList, SeatListSummary, SeatRules, SeatState, SeatStore,
+};
 pub use second_chance::{EventRef, Forwarded, SecondChanceStore};
 pub use submissions::{LogEntry, NewSubmission, SubmissionStore, Transition};
 

@@ -69,6 +69,26 @@ impl SeatState {
     }
 }
 
+/// A list as the organizers' overview shows it: the list and how it stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatListSummary {
+    pub list: SeatList,
+    pub held: u32,
+    pub offered: u32,
+    pub waiting: u32,
+    pub checked_in: u32,
+}
+
+/// Seat rules as set: for one event, or (`event` None) for every event of the edition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeatRules {
+    pub event: Option<Slug>,
+    pub claim_minutes: u32,
+    pub per_day: Option<u32>,
+    /// Whether an attendee may hold seats at overlapping times.
+    pub overlaps_allowed: bool,
+}
+
 /// What a change did: its outcome, and the mail it sends (queued in the same transaction).
 pub struct Changed<R> {
     pub outcome: R,
@@ -107,17 +127,14 @@ pub trait SeatStore {
     /// Lists with an offer that ran out by `now`: `(edition, session)`.
     async fn lists_with_lapsed_offers(&self, now: i64) -> Result<Vec<(Slug, String)>>;
     async fn check_in(&self, edition: &Slug, session: &str, user: UserId, now: i64) -> Result<()>;
-    /// Seat rules of an event (or of the whole edition with `event` None): claim window in
-    /// minutes and seats per day.
-    async fn set_seat_rules(
-        &self,
-        edition: &Slug,
-        event: Option<&Slug>,
-        claim_minutes: u32,
-        per_day: Option<u32>,
-    ) -> Result<()>;
+    /// Every list of an edition with its counts, in the order the sessions start.
+    async fn seat_lists(&self, edition: &Slug) -> Result<Vec<SeatListSummary>>;
+    /// The rules set in an edition: the edition's own first, then each event's.
+    async fn seat_rules_set(&self, edition: &Slug) -> Result<Vec<SeatRules>>;
+    /// Seat rules of an event (or of the whole edition with `event` None).
+    async fn set_seat_rules(&self, edition: &Slug, rules: &SeatRules) -> Result<()>;
     /// The event's rules, else the edition's; `NotFound` when neither has any.
-    async fn seat_rules(&self, edition: &Slug, event: &Slug) -> Result<(u32, Option<u32>)>;
+    async fn seat_rules(&self, edition: &Slug, event: &Slug) -> Result<SeatRules>;
 }
 
 const BOOK: &str = "SELECT b.id, b.event, b.title, b.capacity, b.starts_at, b.ends_at
@@ -134,6 +151,26 @@ fn list_from(session: &str, r: BookRow) -> Result<SeatList> {
         capacity: u32::try_from(r.3).map_err(|_| StoreError::invalid("stored capacity"))?,
         starts: instant(r.4)?,
         ends: instant(r.5)?,
+    })
+}
+
+const RULES: &str = "SELECT r.event, r.claim_minutes, r.per_day, r.overlaps_allowed
+     FROM seat_rules r JOIN editions e ON e.id = r.edition_id";
+
+type RulesRow = (String, i64, Option<i64>, i64);
+
+fn rules_from((event, claim, per_day, overlaps): RulesRow) -> Result<SeatRules> {
+    Ok(SeatRules {
+        event: match event.as_str() {
+            "" => None,
+            e => Some(crate::cfp::stored_slug(e)?),
+        },
+        claim_minutes: u32::try_from(claim)
+            .map_err(|_| StoreError::invalid("stored claim window"))?,
+        per_day: per_day
+            .map(|d| u32::try_from(d).map_err(|_| StoreError::invalid("stored daily limit")))
+            .transpose()?,
+        overlaps_allowed: overlaps != 0,
     })
 }
 
@@ -450,7 +487,7 @@ impl SeatStore for Store {
     async fn check_in(&self, edition: &Slug, session: &str, user: UserId, now: i64) -> Result<()> {
         on_pool!(self, |pool| {
             let done = sqlx::query(
-                "UPDATE seats SET checked_in_at = $1
+                "UPDATE seats SET checked_in_at = COALESCE(checked_in_at, $1)
                  WHERE user_id = $2 AND state = 'held' AND book_id = (
                      SELECT b.id FROM seat_books b JOIN editions e ON e.id = b.edition_id
                      WHERE e.slug = $3 AND b.session_guid = $4)",
@@ -468,24 +505,67 @@ impl SeatStore for Store {
         })
     }
 
-    async fn set_seat_rules(
-        &self,
-        edition: &Slug,
-        event: Option<&Slug>,
-        claim_minutes: u32,
-        per_day: Option<u32>,
-    ) -> Result<()> {
+    async fn seat_lists(&self, edition: &Slug) -> Result<Vec<SeatListSummary>> {
         on_pool!(self, |pool| {
-            let done = sqlx::query(
-                "INSERT INTO seat_rules (edition_id, event, claim_minutes, per_day)
-                 SELECT id, $2, $3, $4 FROM editions WHERE slug = $1
-                 ON CONFLICT (edition_id, event) DO UPDATE SET
-                     claim_minutes = excluded.claim_minutes, per_day = excluded.per_day",
+            type Row = (String, String, String, i64, i64, i64, i64, i64, i64, i64);
+            let rows: Vec<Row> = sqlx::query_as(
+                "SELECT b.session_guid, b.event, b.title, b.capacity, b.starts_at, b.ends_at,
+                    COALESCE(SUM(CASE s.state WHEN 'held' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE s.state WHEN 'offered' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE s.state WHEN 'waiting' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN s.state = 'held' AND s.checked_in_at IS NOT NULL
+                        THEN 1 ELSE 0 END), 0)
+                 FROM seat_books b JOIN editions e ON e.id = b.edition_id
+                 LEFT JOIN seats s ON s.book_id = b.id
+                 WHERE e.slug = $1
+                 GROUP BY b.id, b.session_guid, b.event, b.title, b.capacity, b.starts_at,
+                     b.ends_at
+                 ORDER BY b.starts_at, b.title, b.session_guid",
             )
             .bind(edition.as_str())
-            .bind(event.map_or("", Slug::as_str))
-            .bind(i64::from(claim_minutes))
-            .bind(per_day.map(i64::from))
+            .fetch_all(pool)
+            .await?;
+            let count = |n: i64| u32::try_from(n).map_err(|_| StoreError::invalid("a seat count"));
+            rows.into_iter()
+                .map(|r| {
+                    Ok(SeatListSummary {
+                        held: count(r.6)?,
+                        offered: count(r.7)?,
+                        waiting: count(r.8)?,
+                        checked_in: count(r.9)?,
+                        list: list_from(&r.0, (0, r.1, r.2, r.3, r.4, r.5))?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    async fn seat_rules_set(&self, edition: &Slug) -> Result<Vec<SeatRules>> {
+        on_pool!(self, |pool| {
+            let rows: Vec<RulesRow> = sqlx::query_as(AssertSqlSafe(format!(
+                "{RULES} WHERE e.slug = $1 ORDER BY r.event"
+            )))
+            .bind(edition.as_str())
+            .fetch_all(pool)
+            .await?;
+            rows.into_iter().map(rules_from).collect()
+        })
+    }
+
+    async fn set_seat_rules(&self, edition: &Slug, rules: &SeatRules) -> Result<()> {
+        on_pool!(self, |pool| {
+            let done = sqlx::query(
+                "INSERT INTO seat_rules (edition_id, event, claim_minutes, per_day, overlaps_allowed)
+                 SELECT id, $2, $3, $4, $5 FROM editions WHERE slug = $1
+                 ON CONFLICT (edition_id, event) DO UPDATE SET
+                     claim_minutes = excluded.claim_minutes, per_day = excluded.per_day,
+                     overlaps_allowed = excluded.overlaps_allowed",
+            )
+            .bind(edition.as_str())
+            .bind(rules.event.as_ref().map_or("", Slug::as_str))
+            .bind(i64::from(rules.claim_minutes))
+            .bind(rules.per_day.map(i64::from))
+            .bind(i64::from(rules.overlaps_allowed))
             .execute(pool)
             .await?;
             if done.rows_affected() == 0 {
@@ -495,28 +575,21 @@ impl SeatStore for Store {
         })
     }
 
-    async fn seat_rules(&self, edition: &Slug, event: &Slug) -> Result<(u32, Option<u32>)> {
+    async fn seat_rules(&self, edition: &Slug, event: &Slug) -> Result<SeatRules> {
         on_pool!(self, |pool| {
-            let row: Option<(i64, Option<i64>)> = sqlx::query_as(
-                "SELECT r.claim_minutes, r.per_day FROM seat_rules r
-                 JOIN editions e ON e.id = r.edition_id
-                 WHERE e.slug = $1 AND r.event IN ($2, '')
-                 ORDER BY CASE r.event WHEN '' THEN 1 ELSE 0 END LIMIT 1",
-            )
+            let row: Option<RulesRow> = sqlx::query_as(AssertSqlSafe(format!(
+                "{RULES} WHERE e.slug = $1 AND r.event IN ($2, '')
+                 ORDER BY CASE r.event WHEN '' THEN 1 ELSE 0 END LIMIT 1"
+            )))
             .bind(edition.as_str())
             .bind(event.as_str())
             .fetch_optional(pool)
             .await?;
-            let (claim, per_day) = row
-                .ok_or_else(|| StoreError::NotFound(format!("seat rules for {edition}/{event}")))?;
-            Ok((
-                u32::try_from(claim).map_err(|_| StoreError::invalid("stored claim window"))?,
-                per_day
-                    .map(|d| {
-                        u32::try_from(d).map_err(|_| StoreError::invalid("stored daily limit"))
-                    })
-                    .transpose()?,
-            ))
+            rules_from(
+                row.ok_or_else(|| {
+                    StoreError::NotFound(format!("seat rules for {edition}/{event}"))
+                })?,
+            )
         })
     }
 }

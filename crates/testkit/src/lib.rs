@@ -293,6 +293,30 @@ pub async fn released_kubecon_sample(app: &App) -> String {
     edition
 }
 
+/// Three workshops in May 2099 in Amsterdam, imported and released as edition `workshops`:
+/// sessions far enough ahead that seats can be taken whenever a test runs. The first two
+/// overlap; the third is the next day.
+pub async fn released_workshops(app: &App) -> String {
+    let csv = "title,start,end,room,type\r\n\
+        Hands-on eBPF,2099-05-12T10:00,2099-05-12T12:00,Room A,workshop\r\n\
+        Writing a Kubernetes operator,2099-05-12T11:00,2099-05-12T13:00,Room B,workshop\r\n\
+        ContribFest,2099-05-13T10:00,2099-05-13T12:00,Room A,workshop\r\n";
+    let orga = &operator();
+    let options = hallway_app::ImportOptions {
+        time_zone: Some("Europe/Amsterdam".into()),
+        edition: Some(hallway_domain::Slug::parse("workshops").expect("a slug")),
+        ..Default::default()
+    };
+    let out = app
+        .import_schedule(orga, "workshops.csv", csv.as_bytes(), None, &options)
+        .await
+        .expect("import");
+    app.release(orga, out.edition.as_str(), hallway_app::Force::Always)
+        .await
+        .expect("release");
+    out.edition.to_string()
+}
+
 /// This process's resident memory in bytes (VmRSS), to see what an attack leaves behind.
 pub fn resident_memory() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");

@@ -100,6 +100,15 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/orga/{edition}/events" | "/orga/{edition}/team" => (NoMethod, Organizer),
         "/orga/{edition}/{event}/cfp" => (Organizer, Organizer),
         "/orga/outbox" => (SiteOrganizer, NoMethod),
+        "/orga/{edition}/seats"
+        | "/orga/{edition}/seats/{guid}"
+        | "/orga/{edition}/seats/{guid}/export.csv" => (Organizer, NoMethod),
+        "/orga/{edition}/seats/open"
+        | "/orga/{edition}/seats/rules"
+        | "/orga/{edition}/seats/{guid}/capacity"
+        | "/orga/{edition}/seats/{guid}/force"
+        | "/orga/{edition}/seats/{guid}/move" => (NoMethod, Organizer),
+        "/orga/{edition}/seats/{guid}/door" => (Organizer, Organizer),
         "/orga/{edition}/{event}/second-chance"
         | "/orga/{edition}/{event}/transparency"
         | "/orga/{edition}/{event}/transparency.json" => (Organizer, NoMethod),

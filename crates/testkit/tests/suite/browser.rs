@@ -9,7 +9,9 @@ use hallway_testkit::domain::submission::Status;
 use hallway_testkit::domain::{Slug, Tracks};
 use hallway_testkit::hallway_app::{App, CfpSettings, MailWorker, SmtpSettings, Store};
 use hallway_testkit::smtp::SmtpServer;
-use hallway_testkit::{TestDb, TestServer, operator, released_kubecon, released_kubecon_sample};
+use hallway_testkit::{
+    TestDb, TestServer, operator, released_kubecon, released_kubecon_sample, released_workshops,
+};
 use std::path::PathBuf;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -252,5 +254,66 @@ async fn the_call_for_papers_and_its_review_in_chromium() {
             .iter()
             .any(|s| s.title == "Zero trust for clusters" && s.event.as_str() == event),
         "the confirmed talk is a session of the work in progress"
+    );
+}
+
+/// A workshop of one seat: an attendee takes it from the session page, a second joins the
+/// line, the first gives it up, the second is offered it and claims it; an organizer sees the
+/// list and checks the second in at the door (tests/browser/seats.mjs, axe-core on each page).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seat_taken_given_up_offered_claimed_and_checked_in_in_chromium() {
+    use hallway_testkit::domain::seats::SignUp;
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let store = db.store().await;
+    let orga = operator();
+    let edition = released_workshops(&app).await;
+    let wip = app.work_in_progress(&orga, &edition).await.unwrap();
+    let session = wip.schedule.sessions[0].guid.to_string();
+    app.set_seat_rules(&orga, &edition, None, 120, Some(2), false)
+        .await
+        .unwrap();
+    app.open_seat_list(&orga, &edition, &session, 1)
+        .await
+        .unwrap();
+    let (first, second) = ("first@attendees.test", "second@attendees.test");
+    for email in [first, second, ORGANIZER] {
+        account(&app, &store, email).await;
+    }
+    app.grant_role(&orga, &edition, None, ORGANIZER, Role::Organizer)
+        .await
+        .unwrap();
+    let server = TestServer::start(app.clone()).await;
+    let log = node(
+        "seats.mjs",
+        [
+            &server.base,
+            &edition,
+            &session,
+            first,
+            second,
+            ORGANIZER,
+            PASSWORD,
+        ]
+        .map(|s| s.to_string())
+        .to_vec(),
+    )
+    .await;
+    assert!(log.contains("seat flow passed"), "{log}");
+    server.stop().await;
+    // What the browser did is in the database: the second holds the seat and is in.
+    let lines = app.seat_lines(&orga, &edition, &session).await.unwrap();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0].email, second);
+    assert_eq!(
+        lines[0].state,
+        hallway_testkit::hallway_app::SeatState::Held
+    );
+    assert!(lines[0].checked_in_at.is_some());
+    // The seat is taken: a third person would wait.
+    let third = hallway_testkit::quick_accounts(&app, &store, "third", 1).await;
+    assert_eq!(
+        app.take_seat(&third[0], &edition, &session).await.unwrap(),
+        SignUp::Waiting(1)
     );
 }

@@ -47,5 +47,6 @@ mod qa;
 mod review;
 mod scheduling;
 mod search;
+mod seat_pages;
 mod seats;
 mod second_chance;

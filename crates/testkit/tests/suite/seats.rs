@@ -39,7 +39,7 @@ async fn setup(db: &TestDb) -> (App, Store, String, String, String, Timestamp) {
                 && first.slots[0].start < x.slots[0].end
         })
         .expect("two sessions at the same time");
-    app.set_seat_rules(&orga, &edition, None, 120, Some(3))
+    app.set_seat_rules(&orga, &edition, None, 120, Some(3), false)
         .await
         .unwrap();
     for x in [first, *overlapping] {

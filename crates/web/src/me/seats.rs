@@ -88,7 +88,7 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let viewer = visitor.signed_in()?;
     let token = FormToken::of(&headers)?;
-    let p = page(
+    let p = match page(
         &state,
         viewer,
         &edition,
@@ -97,8 +97,43 @@ pub async fn show(
         String::new(),
         String::new(),
     )
-    .await?;
-    Ok(token.with(&state.accounts, render(&p, StatusCode::OK)?))
+    .await
+    {
+        Ok(p) => render(&p, StatusCode::OK)?,
+        // Every released session's page links here; most have no limit, and say so.
+        Err(WebError::NotFound) => {
+            let released = state.site.released(&edition);
+            let Some(x) = released.as_ref().and_then(|r| {
+                r.schedule
+                    .sessions
+                    .iter()
+                    .find(|x| x.guid.to_string() == session)
+            }) else {
+                return Err(WebError::NotFound);
+            };
+            render(
+                &Unlimited {
+                    nav: None,
+                    edition: edition.clone(),
+                    session: session.clone(),
+                    title: x.title.clone(),
+                },
+                StatusCode::OK,
+            )?
+        }
+        Err(e) => return Err(e),
+    };
+    Ok(token.with(&state.accounts, p))
+}
+
+/// A released session without a seat list: nothing to sign up for.
+#[derive(Template)]
+#[template(path = "me/seat_unlimited.html")]
+struct Unlimited {
+    nav: Option<Nav>,
+    edition: String,
+    session: String,
+    title: String,
 }
 
 /// Takes a seat, or a place in line when the session is full.

@@ -6,6 +6,7 @@
 pub(crate) mod mail;
 mod outbox;
 mod pages;
+mod seats;
 mod second_chance;
 pub(crate) mod settings;
 mod transparency;
@@ -59,5 +60,26 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .route(
             "/orga/{edition}/{event}/transparency.json",
             get(transparency::json),
+        )
+        .route("/orga/{edition}/seats", get(seats::show))
+        .route("/orga/{edition}/seats/open", post(seats::open))
+        .route("/orga/{edition}/seats/rules", post(seats::rules))
+        .route("/orga/{edition}/seats/{guid}", get(seats::list))
+        .route(
+            "/orga/{edition}/seats/{guid}/capacity",
+            post(seats::capacity),
+        )
+        .route("/orga/{edition}/seats/{guid}/force", post(seats::force))
+        .route(
+            "/orga/{edition}/seats/{guid}/move",
+            post(seats::move_in_line),
+        )
+        .route(
+            "/orga/{edition}/seats/{guid}/export.csv",
+            get(seats::export),
+        )
+        .route(
+            "/orga/{edition}/seats/{guid}/door",
+            get(seats::door).post(seats::check_in),
         )
 }
