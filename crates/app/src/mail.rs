@@ -476,6 +476,44 @@ mod tests {
     }
 
     #[test]
+    fn a_change_mail_lists_each_change_with_its_link() {
+        let kind = MailKind::ScheduleChanges {
+            edition: "KubeCon EU".into(),
+            release: 4,
+            zone: "Europe/Amsterdam".into(),
+            changes: vec![
+                ChangeLine {
+                    title: "Zero trust".into(),
+                    what: "moved from Hall 7 to Room A".into(),
+                    url: "https://h.test/kc/sessions/1".into(),
+                },
+                ChangeLine {
+                    title: "eBPF".into(),
+                    what: "cancelled".into(),
+                    url: "https://h.test/kc/sessions/2".into(),
+                },
+            ],
+            changes_url: "https://h.test/me/kc/changes".into(),
+            settings_url: "https://h.test/me/kc/settings".into(),
+        };
+        let (subject, body) = Templates::new().render(&kind, "https://h.test").unwrap();
+        assert_eq!(subject, "KubeCon EU: 2 of your sessions changed");
+        assert!(
+            body.starts_with("Release 4 of the KubeCon EU schedule"),
+            "{body}"
+        );
+        assert!(body.contains("times in Europe/Amsterdam"), "{body}");
+        assert!(
+            body.contains(
+                "- Zero trust: moved from Hall 7 to Room A\n  https://h.test/kc/sessions/1"
+            ),
+            "{body}"
+        );
+        assert!(body.contains("- eBPF: cancelled"), "{body}");
+        assert!(body.contains("https://h.test/me/kc/settings"), "{body}");
+    }
+
+    #[test]
     fn backoff_doubles_up_to_an_hour() {
         let s = Duration::from_secs(30);
         assert_eq!(backoff(s, 1), s);

@@ -106,7 +106,7 @@ pub fn changes_for(bookmarks: &[Bookmark], notes: &[ReleaseNote], after: u32) ->
             })
         })
         .collect();
-    out.sort_by(|a, b| b.number.cmp(&a.number));
+    out.sort_by_key(|r| std::cmp::Reverse(r.number));
     out
 }
 
