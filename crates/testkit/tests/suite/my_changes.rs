@@ -283,6 +283,35 @@ async fn changes_to_bookmarks_are_shown_since_last_seen_and_mailed_once(db: Test
         "{r4}"
     );
 
+    // The row is what keeps a mail single: queueing release 4's mail for me again writes
+    // nothing, whatever its key.
+    let me_id = {
+        use hallway_store::AccountStore;
+        let email = hallway_testkit::domain::Email::parse("att0@example.org").unwrap();
+        s.store.user_by_email(&email).await.unwrap().id
+    };
+    let again = hallway_store::NewMail {
+        key: "another-key".into(),
+        recipient: "att0@example.org".into(),
+        subject: "again".into(),
+        body: "again".into(),
+    };
+    assert!(
+        !s.store
+            .queue_change_mail(&s.slug, me_id, 4, &again, 0)
+            .await
+            .unwrap()
+    );
+    assert_eq!(change_mails(&s.store.outbox(100).await.unwrap()).len(), 2);
+    assert!(
+        !s.store
+            .outbox(100)
+            .await
+            .unwrap()
+            .iter()
+            .any(|m| m.key == "another-key")
+    );
+
     // Releasing again changes nothing and mails nobody again.
     let again = s
         .app
@@ -691,5 +720,52 @@ async fn the_settings_and_changes_pages_work_without_javascript(db: TestDb) {
     // Someone else's edition page of an edition that does not exist: 404.
     let r = get("/me/no-such-edition/settings".into()).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    server.stop().await;
+}
+
+/// Both pages in Chromium at a phone's and a laptop's width, signed in: axe-core with the WCAG
+/// 2.2 AA rules finds no serious or critical violation (tests/browser/pages.mjs).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_attendee_pages_pass_axe_at_phone_and_laptop_width() {
+    let db = TestDb::sqlite();
+    let s = setup(&db).await;
+    two_releases(&s).await;
+    s.app
+        .new_calendar_feed(&s.people[0].0, &s.edition)
+        .await
+        .unwrap();
+    let server = TestServer::start(s.app.clone()).await;
+    let dir = crate::checkers::browser_dir();
+    let shots = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/artifacts/screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let args = vec![
+        server.base.clone(),
+        shots.display().to_string(),
+        format!("me-changes=/me/{}/changes", s.edition),
+        format!("me-settings=/me/{}/settings", s.edition),
+    ];
+    let cookie = format!("hallway_session={}", s.people[0].1);
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("node")
+            .arg("pages.mjs")
+            .args(&args)
+            .env("HALLWAY_COOKIE", cookie)
+            .current_dir(&dir)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node runs (Node.js and Debian's chromium are needed)");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{log}");
+    assert!(
+        log.contains("axe: no serious or critical violations on 6 page views"),
+        "{log}"
+    );
     server.stop().await;
 }
