@@ -136,6 +136,7 @@ impl App {
     ) -> Result<()> {
         let slug = parse_slug(edition)?;
         viewer.writes_in(&slug, None)?;
+        self.store.edition(&slug).await?;
         let latest = self
             .store
             .latest_release(&slug)

@@ -221,6 +221,8 @@ async fn changes_to_bookmarks_are_shown_since_last_seen_and_mailed_once(db: Test
         matches!(&refused, Err(AppError::Invalid(m)) if m.contains("no release 9")),
         "{refused:?}"
     );
+    let missing = s.app.acknowledge_changes(me, "no-such-edition", 1).await;
+    assert!(matches!(missing, Err(AppError::NotFound(_))), "{missing:?}");
     s.app.acknowledge_changes(me, &s.edition, 4).await.unwrap();
     assert!(unseen(me).await.unwrap().releases.is_empty());
     // Each attendee's own: the other one still has everything unseen.
