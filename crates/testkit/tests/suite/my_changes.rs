@@ -706,6 +706,39 @@ async fn the_settings_and_changes_pages_work_without_javascript(db: TestDb) {
             .unwrap()
             .contains("release: &#34;x&#34; is not a release number")
     );
+    // A banner's form goes back where it was, only ever to a page of the edition.
+    for bad in [
+        "https://evil.test/",
+        "//evil.test/x",
+        "/other-edition/schedule/",
+    ] {
+        let r = post(
+            format!("{changes}/seen"),
+            format!("csrf={csrf}&release=4&back={bad}"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{bad}");
+        assert!(r.text().await.unwrap().contains("back: "));
+    }
+    assert_eq!(
+        s.app
+            .my_schedule_changes(&s.people[0].0, &s.edition, Since::Unseen)
+            .await
+            .unwrap()
+            .seen,
+        0,
+        "a refused form changes nothing"
+    );
+    let r = post(
+        format!("{changes}/seen"),
+        format!("csrf={csrf}&release=3&back=/{}/schedule/", s.edition),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers()["location"].to_str().unwrap(),
+        format!("/{}/schedule/", s.edition)
+    );
     let r = post(format!("{changes}/seen"), format!("csrf={csrf}&release=4")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let page = r.text().await.unwrap();

@@ -3,7 +3,7 @@
 
 use crate::AppState;
 use crate::account::{Form, FormToken, Visitor, csrf_of, text};
-use crate::cfp::{render, told};
+use crate::cfp::{render, see_other, told};
 use crate::error::WebError;
 use crate::extract::Segments;
 use crate::html::Nav;
@@ -70,7 +70,24 @@ pub async fn show(
     Ok(token.with(&state.accounts, render(&p, StatusCode::OK)?))
 }
 
-/// Marks the changes up to the release the form names as seen.
+/// Where a form may send the browser back to: a page of the edition, on this site.
+fn back_to(edition: &str, back: &str) -> Result<Option<String>, AppError> {
+    if back.is_empty() {
+        return Ok(None);
+    }
+    let own =
+        back.starts_with(&format!("/{edition}/")) || back.starts_with(&format!("/me/{edition}/"));
+    if own && !back.contains("//") && !back.contains('\\') && !back.contains(char::is_control) {
+        Ok(Some(back.to_owned()))
+    } else {
+        Err(AppError::Invalid(format!(
+            "back: {back:?} is not a page of {edition} on this site"
+        )))
+    }
+}
+
+/// Marks the changes up to the release the form names as seen. A banner's form (on the
+/// agenda) names the page to go back to in `back`; this page's own form does not.
 pub async fn seen(
     State(state): State<AppState>,
     visitor: Visitor,
@@ -80,20 +97,31 @@ pub async fn seen(
 ) -> Result<Response, WebError> {
     let form = Form::parse(&headers, text(&body)?)?;
     let viewer = visitor.signed_in()?;
-    let outcome = match form.get("release").parse::<u32>() {
-        Ok(release) => state
-            .app
-            .acknowledge_changes(viewer, &edition, release)
-            .await
-            .map(|()| {
-                "Marked as seen: the banner on your agenda is gone until the next change."
-                    .to_owned()
-            }),
-        Err(_) => Err(AppError::Invalid(format!(
+    let mut back = None;
+    let outcome = match (
+        form.get("release").parse::<u32>(),
+        back_to(&edition, form.get("back")),
+    ) {
+        (_, Err(e)) => Err(e),
+        (Err(_), _) => Err(AppError::Invalid(format!(
             "release: {:?} is not a release number",
             form.get("release")
         ))),
+        (Ok(release), Ok(to)) => {
+            back = to;
+            state
+                .app
+                .acknowledge_changes(viewer, &edition, release)
+                .await
+                .map(|()| {
+                    "Marked as seen: the banner on your agenda is gone until the next change."
+                        .to_owned()
+                })
+        }
     };
+    if let (Ok(_), Some(back)) = (&outcome, &back) {
+        return see_other(back);
+    }
     let (status, error, notice) = told(outcome)?;
     render(
         &page(&state, viewer, &edition, csrf_of(&headers), error, notice).await?,
