@@ -2,6 +2,7 @@
 // mode, which follows the system): axe-core with the WCAG 2.2 AA rules must find no serious or
 // critical violation; a screenshot of each is kept in SCREENSHOT_DIR as NAME-WIDTH[-dark].png.
 // Usage: node pages.mjs BASE_URL SCREENSHOT_DIR NAME=PATH...
+// HALLWAY_COOKIE ("name=value; name=value") is sent with every page, for a signed-in person's.
 import { chromium } from "playwright-core";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -30,6 +31,8 @@ try {
     const view = colorScheme === "dark" ? `${width}-dark` : `${width}`;
     // The pages forbid inline scripts; axe is injected as one.
     const context = await browser.newContext({ viewport: { width, height }, isMobile, colorScheme, bypassCSP: true });
+    const cookies = (process.env.HALLWAY_COOKIE || "").split(";").map((c) => c.trim()).filter((c) => c);
+    await context.addCookies(cookies.map((c) => ({ name: c.slice(0, c.indexOf("=")), value: c.slice(c.indexOf("=") + 1), url: base })));
     const page = await context.newPage();
     for (const entry of pages) {
       const [name, url] = [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)];

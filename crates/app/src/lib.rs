@@ -2,6 +2,7 @@
 //! permissions live here once.
 
 mod accounts;
+mod calendar_feed;
 mod cfp;
 mod confirmed;
 mod crowd;
@@ -10,6 +11,7 @@ mod export;
 mod import;
 mod mail;
 mod marks;
+mod my_changes;
 mod ops;
 mod permissions;
 mod qa;
@@ -27,6 +29,7 @@ pub use accounts::{
     ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
     SESSION_SECONDS, Secret, role,
 };
+pub use calendar_feed::FeedAddress;
 pub use cfp::{
     CfpPage, CfpSettings, DuplicateSide, HistoryLine, INVITATION_SECONDS, NearDuplicate,
     NewEdition, NewEvent, PendingInvitation, ProposalActor, ProposalFormat, ProposalReader,
@@ -39,6 +42,7 @@ pub use import::{
     ImportOutcome, MAX_IMPORT_BYTES, Removals, ScheduleCounts, check_import_size, read_bounded,
 };
 pub use mail::{MailWorker, Sent, SmtpSettings};
+pub use my_changes::{ChangeSettings, MyChanges, ReleaseChanges, SessionChange, Since};
 pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
 pub use qa::{LiveChange, QaCtx, QaView, QuestionView};
 pub use release::Force;

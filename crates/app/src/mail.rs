@@ -35,6 +35,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "team_invitation",
         include_str!("../mail/team_invitation.txt"),
     ),
+    (
+        "schedule_changes",
+        include_str!("../mail/schedule_changes.txt"),
+    ),
 ];
 
 /// What a message says, with what its template needs.
@@ -82,6 +86,24 @@ pub enum MailKind {
         role: String,
         url: String,
     },
+    /// A release changed sessions the recipient bookmarked.
+    ScheduleChanges {
+        edition: String,
+        release: u32,
+        /// The venue's zone, which the times are written in.
+        zone: String,
+        changes: Vec<ChangeLine>,
+        changes_url: String,
+        settings_url: String,
+    },
+}
+
+/// One changed session in a mail.
+#[derive(Debug, Clone)]
+pub struct ChangeLine {
+    pub title: String,
+    pub what: String,
+    pub url: String,
 }
 
 impl MailKind {
@@ -95,6 +117,7 @@ impl MailKind {
             Self::ProposalStatus { .. } => "proposal_status",
             Self::SpeakerInvitation { .. } => "speaker_invitation",
             Self::TeamInvitation { .. } => "team_invitation",
+            Self::ScheduleChanges { .. } => "schedule_changes",
         }
     }
 
@@ -129,6 +152,24 @@ impl MailKind {
             Self::TeamInvitation { edition, role, url } => {
                 minijinja::context! { edition, role, url }
             }
+            Self::ScheduleChanges {
+                edition,
+                release,
+                zone,
+                changes,
+                changes_url,
+                settings_url,
+            } => minijinja::context! {
+                edition,
+                release,
+                zone,
+                changes => changes
+                    .iter()
+                    .map(|c| minijinja::context! { title => &c.title, what => &c.what, url => &c.url })
+                    .collect::<Vec<_>>(),
+                changes_url,
+                settings_url
+            },
         }
     }
 }
@@ -432,6 +473,44 @@ mod tests {
             );
             assert!(body.contains("https://h.test/"), "{body}");
         }
+    }
+
+    #[test]
+    fn a_change_mail_lists_each_change_with_its_link() {
+        let kind = MailKind::ScheduleChanges {
+            edition: "KubeCon EU".into(),
+            release: 4,
+            zone: "Europe/Amsterdam".into(),
+            changes: vec![
+                ChangeLine {
+                    title: "Zero trust".into(),
+                    what: "moved from Hall 7 to Room A".into(),
+                    url: "https://h.test/kc/sessions/1".into(),
+                },
+                ChangeLine {
+                    title: "eBPF".into(),
+                    what: "cancelled".into(),
+                    url: "https://h.test/kc/sessions/2".into(),
+                },
+            ],
+            changes_url: "https://h.test/me/kc/changes".into(),
+            settings_url: "https://h.test/me/kc/settings".into(),
+        };
+        let (subject, body) = Templates::new().render(&kind, "https://h.test").unwrap();
+        assert_eq!(subject, "KubeCon EU: 2 of your sessions changed");
+        assert!(
+            body.starts_with("Release 4 of the KubeCon EU schedule"),
+            "{body}"
+        );
+        assert!(body.contains("times in Europe/Amsterdam"), "{body}");
+        assert!(
+            body.contains(
+                "- Zero trust: moved from Hall 7 to Room A\n  https://h.test/kc/sessions/1"
+            ),
+            "{body}"
+        );
+        assert!(body.contains("- eBPF: cancelled"), "{body}");
+        assert!(body.contains("https://h.test/me/kc/settings"), "{body}");
     }
 
     #[test]

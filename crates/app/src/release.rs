@@ -18,12 +18,14 @@ impl App {
     /// since the release before as its changelog entry. The work in progress is read inside
     /// the transaction that writes the release, so the release is exactly one saved version.
     /// A schedule that no page could show (see `domain::bounds`) is refused with the reason,
-    /// never found out by the server.
+    /// never found out by the server. Once it commits, the attendees who asked are mailed
+    /// the changes to their bookmarks.
     pub async fn release(&self, orga: &OrgaCtx, edition: &str, force: Force) -> Result<Release> {
         let slug = crate::parse_slug(edition)?;
         orga.writes(&slug)?;
-        self.store
-            .create_release(&slug, jiff::Timestamp::now(), |schedule, previous| {
+        let release = self
+            .store
+            .create_release::<_, AppError>(&slug, jiff::Timestamp::now(), |schedule, previous| {
                 schedule
                     .check_bounds()
                     .map_err(|reason| AppError::OutOfBounds {
@@ -36,6 +38,13 @@ impl App {
                     None => Some(ChangeSet::default()),
                 })
             })
-            .await
+            .await?;
+        // The release stands whatever happens to its mails: a failure here is logged, and
+        // the sweep queues what is missing.
+        if let Err(e) = self.mail_schedule_changes(&slug, release.number).await {
+            tracing::error!(edition = %slug, release = release.number, cause = %crate::cause_chain(&e),
+                "queueing the schedule change mails failed; the sweep will try again");
+        }
+        Ok(release)
     }
 }

@@ -1,6 +1,7 @@
-//! What happens by itself as time passes: lapsed seat offers pass down their lines, and
-//! accepted speakers who have not confirmed are reminded. Each step is idempotent, so several
-//! replicas may sweep at once.
+//! What happens by itself as time passes: lapsed seat offers pass down their lines,
+//! accepted speakers who have not confirmed are reminded, and a release's schedule change
+//! mails that are not all queued (the process stopped after releasing) are queued. Each step
+//! is idempotent, so several replicas may sweep at once.
 
 use crate::App;
 use jiff::Timestamp;
@@ -20,6 +21,9 @@ impl App {
             }
             if let Err(e) = self.remind_unconfirmed(now).await {
                 tracing::error!(cause = %crate::cause_chain(&e), "reminding unconfirmed speakers failed");
+            }
+            if let Err(e) = self.mail_unmailed_changes().await {
+                tracing::error!(cause = %crate::cause_chain(&e), "mailing schedule changes failed");
             }
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}

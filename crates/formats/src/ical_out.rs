@@ -154,16 +154,56 @@ fn vtimezone(out: &mut String, name: &str, tz: &TimeZone, from: Timestamp, to: T
 
 /// Writes the sessions the feed selects, one VEVENT per slot.
 pub fn write(export: &Export<'_>, feed: &Feed) -> String {
+    write_with(export, feed, &Revisions::default())
+}
+
+/// What an attendee's own calendar adds to a feed: each event's SEQUENCE (the release that
+/// last changed its session), and bookmarked sessions a later release cancelled, sent as
+/// they last were, `STATUS:CANCELLED`, so that a calendar drops them rather than keeping a
+/// stale copy.
+#[derive(Debug, Default)]
+pub struct Revisions<'a> {
+    pub sequence: std::collections::HashMap<Guid, u32>,
+    pub cancelled: Vec<Cancelled<'a>>,
+}
+
+/// A session as the last release that had it showed it, and the release that cancelled it.
+#[derive(Debug)]
+pub struct Cancelled<'a> {
+    pub schedule: &'a Schedule,
+    pub session: &'a Session,
+    pub in_release: u32,
+}
+
+/// Writes the sessions the feed selects with their revisions, then the cancelled ones.
+pub fn write_with(export: &Export<'_>, feed: &Feed, revisions: &Revisions<'_>) -> String {
     let s = export.schedule;
-    let stamp = export.stamp;
     let zone = &s.edition.time_zone;
     let tz = s.edition.tz();
-    let events: Vec<(&Session, usize, &Slot)> = s
+    let mut events: Vec<Event<'_>> = s
         .sessions
         .iter()
         .flat_map(|x| x.slots.iter().enumerate().map(move |(n, sl)| (x, n, sl)))
         .filter(|(x, _, sl)| feed.includes(x, sl))
+        .map(|(x, n, slot)| Event {
+            schedule: s,
+            session: x,
+            n,
+            slot,
+            sequence: revisions.sequence.get(&x.guid).copied(),
+            cancelled: false,
+        })
         .collect();
+    for c in &revisions.cancelled {
+        events.extend(c.session.slots.iter().enumerate().map(|(n, slot)| Event {
+            schedule: c.schedule,
+            session: c.session,
+            n,
+            slot,
+            sequence: Some(c.in_release),
+            cancelled: true,
+        }));
+    }
     let mut out = String::with_capacity(600 * events.len() + 1024);
     line(&mut out, "BEGIN:VCALENDAR");
     line(&mut out, "VERSION:2.0");
@@ -178,57 +218,82 @@ pub fn write(export: &Export<'_>, feed: &Feed) -> String {
     line(&mut out, "METHOD:PUBLISH");
     line(&mut out, &format!("X-WR-CALNAME:{}", text(&feed.title(s))));
     line(&mut out, &format!("X-WR-TIMEZONE:{}", text(zone)));
-    let from = events.iter().map(|(_, _, sl)| sl.start).min();
-    let to = events.iter().map(|(_, _, sl)| sl.end).max();
+    let from = events.iter().map(|e| e.slot.start).min();
+    let to = events.iter().map(|e| e.slot.end).max();
     if let (Some(from), Some(to)) = (from, to) {
         vtimezone(&mut out, zone, &tz, from, to);
     }
-    for (x, n, slot) in events {
-        let guid = if n == 0 {
-            x.guid
-        } else {
-            Guid::derive(&s.edition.slug, &x.guid.to_string(), n as u32 + 1)
-        };
-        line(&mut out, "BEGIN:VEVENT");
-        line(&mut out, &format!("UID:{guid}"));
-        line(&mut out, &format!("DTSTAMP:{}", utc(stamp)));
-        line(
-            &mut out,
-            &format!("DTSTART;TZID={zone}:{}", local(slot.start, &tz)),
-        );
-        line(
-            &mut out,
-            &format!("DTEND;TZID={zone}:{}", local(slot.end, &tz)),
-        );
-        line(&mut out, &format!("SUMMARY:{}", text(&x.title)));
-        let speakers: Vec<String> = x
-            .speakers
-            .iter()
-            .filter_map(|sp| s.speaker(sp))
-            .map(|sp| sp.display())
-            .collect();
-        let url = export.session_url(x);
-        let mut description = String::new();
-        if !speakers.is_empty() {
-            let _ = writeln!(description, "{}\n", speakers.join(", "));
-        }
-        if !x.abstract_text.is_empty() {
-            let _ = writeln!(description, "{}\n", x.abstract_text);
-        }
-        description.push_str(&url);
-        line(&mut out, &format!("DESCRIPTION:{}", text(&description)));
-        if let Some(room) = s.room_name(slot) {
-            line(&mut out, &format!("LOCATION:{}", text(room)));
-        }
-        if let Some(track) = x.track.as_ref().and_then(|t| s.track(t)) {
-            line(&mut out, &format!("CATEGORIES:{}", text(&track.name)));
-        }
-        line(&mut out, &format!("URL:{url}"));
-        line(&mut out, "STATUS:CONFIRMED");
-        line(&mut out, "END:VEVENT");
+    for e in &events {
+        event(&mut out, export, e, zone, &tz);
     }
     line(&mut out, "END:VCALENDAR");
     out
+}
+
+/// One VEVENT: a slot of a session, as `schedule` (the feed's release, or the last one that
+/// had a cancelled session) shows it.
+struct Event<'a> {
+    schedule: &'a Schedule,
+    session: &'a Session,
+    /// The slot's index: a slot after the first has a UID of its own.
+    n: usize,
+    slot: &'a Slot,
+    sequence: Option<u32>,
+    cancelled: bool,
+}
+
+fn event(out: &mut String, export: &Export<'_>, e: &Event<'_>, zone: &str, tz: &TimeZone) {
+    let (s, x, slot) = (e.schedule, e.session, e.slot);
+    let guid = if e.n == 0 {
+        x.guid
+    } else {
+        Guid::derive(&s.edition.slug, &x.guid.to_string(), e.n as u32 + 1)
+    };
+    line(out, "BEGIN:VEVENT");
+    line(out, &format!("UID:{guid}"));
+    line(out, &format!("DTSTAMP:{}", utc(export.stamp)));
+    if let Some(sequence) = e.sequence {
+        line(out, &format!("SEQUENCE:{sequence}"));
+    }
+    line(
+        out,
+        &format!("DTSTART;TZID={zone}:{}", local(slot.start, tz)),
+    );
+    line(out, &format!("DTEND;TZID={zone}:{}", local(slot.end, tz)));
+    line(out, &format!("SUMMARY:{}", text(&x.title)));
+    let speakers: Vec<String> = x
+        .speakers
+        .iter()
+        .filter_map(|sp| s.speaker(sp))
+        .map(|sp| sp.display())
+        .collect();
+    let url = export.session_url(x);
+    let mut description = String::new();
+    if e.cancelled {
+        description.push_str("Cancelled.\n\n");
+    }
+    if !speakers.is_empty() {
+        let _ = writeln!(description, "{}\n", speakers.join(", "));
+    }
+    if !x.abstract_text.is_empty() {
+        let _ = writeln!(description, "{}\n", x.abstract_text);
+    }
+    description.push_str(&url);
+    line(out, &format!("DESCRIPTION:{}", text(&description)));
+    if let Some(room) = s.room_name(slot) {
+        line(out, &format!("LOCATION:{}", text(room)));
+    }
+    if let Some(track) = x.track.as_ref().and_then(|t| s.track(t)) {
+        line(out, &format!("CATEGORIES:{}", text(&track.name)));
+    }
+    line(out, &format!("URL:{url}"));
+    let status = if e.cancelled {
+        "CANCELLED"
+    } else {
+        "CONFIRMED"
+    };
+    line(out, &format!("STATUS:{status}"));
+    line(out, "END:VEVENT");
 }
 
 #[cfg(test)]

@@ -8,12 +8,14 @@
 
 mod accounts;
 mod attendees;
+mod calendar_feeds;
 mod cfp;
 mod cfp_flow;
 mod editions;
 mod error;
 mod marks;
 mod migrate;
+mod my_changes;
 mod ops;
 mod outbox;
 mod qa;
@@ -37,10 +39,12 @@ use std::time::Duration;
 
 pub use accounts::{AccountStore, ApiToken, LinkPurpose, Membership, User};
 pub use attendees::{AttendeeStore, NewAttendee};
+pub use calendar_feeds::{CalendarFeedStore, FeedSecret};
 pub use cfp::CfpStore;
 pub use cfp_flow::{CfpFlowStore, DuplicatePair, SpeakerInvitation, TeamInvitation};
 pub use editions::EditionStore;
 pub use marks::{MarkChange, MarkStore, Outcome};
+pub use my_changes::{ChangePrefs, ChangeRecipient, ChangeStore};
 pub use ops::PoolUse;
 pub use outbox::{Mail, MailState, MailStatus, NewMail, OutboxStore};
 pub use qa::{QaFailure, QaStore, Room, StoredQuestion};

@@ -16,6 +16,10 @@ const SQLITE: &[(i64, &str)] = &[
     (10, include_str!("../migrations/sqlite/0010_marks.sql")),
     (11, include_str!("../migrations/sqlite/0011_live.sql")),
     (
+        13,
+        include_str!("../migrations/sqlite/0013_changes_feed.sql"),
+),
+    (
         15,
         include_str!("../migrations/sqlite/0015_seat_overlaps.sql"),
     ),
@@ -41,6 +45,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (9, include_str!("../migrations/postgres/0009_seats.sql")),
     (10, include_str!("../migrations/postgres/0010_marks.sql")),
     (11, include_str!("../migrations/postgres/0011_live.sql")),
+    (
+        13,
+        include_str!("../migrations/postgres/0013_changes_feed.sql"),
+),
     (
         15,
         include_str!("../migrations/postgres/0015_seat_overlaps.sql"),

@@ -63,6 +63,13 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/account/tokens" | "/account/tokens/{id}/revoke" => (NoMethod, SignedIn),
         "/api/v1/me" => (SignedIn, NoMethod),
         "/{edition}/seats/{guid}" => (SignedIn, NoMethod),
+        "/me/{edition}/changes" | "/me/{edition}/settings" => (SignedIn, NoMethod),
+        "/me/{edition}/changes/seen"
+        | "/me/{edition}/settings/mails"
+        | "/me/{edition}/settings/feed"
+        | "/me/{edition}/settings/feed/revoke" => (NoMethod, SignedIn),
+        // The secret is the key: whoever holds it reads the feed, signed in or not.
+        "/me/{edition}/calendar/{secret}" => (Anyone, NoMethod),
         "/{edition}/qa/{guid}"
         | "/{edition}/qa/{guid}/projector"
         | "/api/v1/editions/{edition}/sessions/{guid}/qa" => (Anyone, NoMethod),
@@ -271,6 +278,10 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
             .await
             .unwrap();
     }
+    // A calendar feed of an attendee outside the roles tried, so no request below replaces it.
+    let holder = &hallway_testkit::quick_accounts(&app, &store, "feed", 1).await[0];
+    let feed = app.new_calendar_feed(holder, &edition).await.unwrap();
+    let secret = feed.url.rsplit('/').next().unwrap().to_owned();
     let server = TestServer::start(app.clone()).await;
 
     let paths = hallway_testkit::hallway_web::route_paths();
@@ -299,7 +310,8 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                 .replace("{guid}", &guid)
                 .replace("{date}", &date)
                 .replace("{id}", "1")
-                .replace("{kind}", "accepted");
+                .replace("{kind}", "accepted")
+                .replace("{secret}", &secret);
             assert!(
                 !url.contains('{'),
                 "{path}: a parameter this test does not fill"
@@ -323,6 +335,9 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                 let refused = status == StatusCode::UNAUTHORIZED
                     || status == StatusCode::FORBIDDEN
                     || to_login;
+                if path == "/me/{edition}/calendar/{secret}" && method == "GET" {
+                    assert_eq!(status, StatusCode::OK, "the feed opens for its secret");
+                }
                 let organizes = matches!(*role, "organizer" | "site-organizer");
                 let may = match access {
                     Anyone => true,
