@@ -11,6 +11,7 @@ pub mod ids;
 pub mod model;
 pub mod proposal;
 pub mod qa;
+pub mod recording;
 pub mod review;
 pub mod rng;
 pub mod search;
@@ -18,6 +19,7 @@ pub mod seats;
 pub mod similar;
 pub mod submission;
 pub mod transparency;
+pub mod wrapup;
 
 pub use account::{Access, AccountError, Email, Password, Role, Tracks, UserId};
 pub use bounds::OutOfBounds;

@@ -8,6 +8,10 @@ const STYLESHEET: &str = include_str!("../static/hallway.css");
 const ICON: &str = include_str!("../static/hallway.svg");
 /// Progressive: every page works without it.
 const SCRIPT: &str = include_str!("../static/hallway.js");
+/// The player's: resumes a recording and keeps the place.
+const WATCH: &str = include_str!("../static/watch.js");
+/// A session page's: suggestions that fit the signed-in viewer's agenda.
+const DISCOVER: &str = include_str!("../static/discover.js");
 
 fn hashed(name: &str, ext: &str, bytes: &str) -> String {
     format!(
@@ -19,6 +23,8 @@ fn hashed(name: &str, ext: &str, bytes: &str) -> String {
 static CSS_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "css", STYLESHEET));
 static ICON_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "svg", ICON));
 static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "js", SCRIPT));
+static WATCH_HREF: LazyLock<String> = LazyLock::new(|| hashed("watch", "js", WATCH));
+static DISCOVER_HREF: LazyLock<String> = LazyLock::new(|| hashed("discover", "js", DISCOVER));
 
 pub fn css_href() -> &'static str {
     &CSS_HREF
@@ -32,6 +38,14 @@ pub fn script_href() -> &'static str {
     &SCRIPT_HREF
 }
 
+pub fn watch_href() -> &'static str {
+    &WATCH_HREF
+}
+
+pub fn discover_href() -> &'static str {
+    &DISCOVER_HREF
+}
+
 pub fn pages() -> Vec<(String, Page)> {
     vec![
         (
@@ -40,5 +54,10 @@ pub fn pages() -> Vec<(String, Page)> {
         ),
         (icon_href().to_owned(), Page::new(SVG, ICON).immutable()),
         (script_href().to_owned(), Page::new(JS, SCRIPT).immutable()),
+        (watch_href().to_owned(), Page::new(JS, WATCH).immutable()),
+        (
+            discover_href().to_owned(),
+            Page::new(JS, DISCOVER).immutable(),
+        ),
     ]
 }

@@ -63,6 +63,13 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/account/tokens" | "/account/tokens/{id}/revoke" => (NoMethod, SignedIn),
         "/api/v1/me" => (SignedIn, NoMethod),
         "/{edition}/seats/{guid}" => (SignedIn, NoMethod),
+        "/me/{edition}/watch/{guid}" => (SignedIn, SignedIn),
+        "/me/{edition}/watch/{guid}/position" => (NoMethod, SignedIn),
+        "/me/{edition}/watching"
+        | "/me/{edition}/similar/{guid}"
+        | "/me/{edition}/day/{date}"
+        | "/me/{edition}/wrapup.md"
+        | "/me/{edition}/wrapup.json" => (SignedIn, NoMethod),
         "/{edition}/qa/{guid}"
         | "/{edition}/qa/{guid}/projector"
         | "/api/v1/editions/{edition}/sessions/{guid}/qa" => (Anyone, NoMethod),

@@ -1,7 +1,11 @@
-//! The attendee's surface: what a signed-in attendee does with the schedule. Here, so far, a
-//! seat on a session with limited places.
+//! The attendee's surface: what a signed-in attendee does with the schedule: a seat on a
+//! session with limited places; recordings that resume where they left off; suggestions that
+//! fit their agenda; the daily review and the wrap-up.
 
+mod day;
+mod discover;
 mod seats;
+mod watch;
 
 use crate::Routes;
 use axum::routing::{get, post};
@@ -12,4 +16,17 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .route("/{edition}/seats/{guid}/take", post(seats::take))
         .route("/{edition}/seats/{guid}/claim", post(seats::claim))
         .route("/{edition}/seats/{guid}/cancel", post(seats::cancel))
+        .route(
+            "/me/{edition}/watch/{guid}",
+            get(watch::player).post(watch::save_form),
+        )
+        .route(
+            "/me/{edition}/watch/{guid}/position",
+            post(watch::save_json),
+        )
+        .route("/me/{edition}/watching", get(watch::watching))
+        .route("/me/{edition}/similar/{guid}", get(discover::similar))
+        .route("/me/{edition}/day/{date}", get(day::show))
+        .route("/me/{edition}/wrapup.md", get(day::wrapup_markdown))
+        .route("/me/{edition}/wrapup.json", get(day::wrapup_json))
 }
