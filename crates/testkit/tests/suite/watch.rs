@@ -22,9 +22,18 @@ on_both_backends!(
 /// A released edition with one placed session marked do-not-record: the release, and the
 /// other placed sessions people choose to attend, in time order.
 async fn setup(db: &TestDb) -> (App, Store, String, Schedule, Guid, Vec<Guid>) {
+    setup_with(db, false).await
+}
+
+/// As `setup`, on the whole of KubeCon (parallel tracks) when `whole`, else on a sample.
+async fn setup_with(db: &TestDb, whole: bool) -> (App, Store, String, Schedule, Guid, Vec<Guid>) {
     let app = db.app().await;
     let store = db.store().await;
-    let edition = hallway_testkit::released_kubecon_sample(&app).await;
+    let edition = if whole {
+        hallway_testkit::released_kubecon(&app).await
+    } else {
+        hallway_testkit::released_kubecon_sample(&app).await
+    };
     let orga = hallway_testkit::operator();
     let mut wip = app.work_in_progress(&orga, &edition).await.unwrap();
     let mut placed: Vec<usize> = (0..wip.schedule.sessions.len())
@@ -262,9 +271,9 @@ fn bookmark(session: Guid, id: &str) -> MarkChange {
 }
 
 async fn sessions_bookmarked_together_are_suggested_around_my_agenda(db: TestDb) {
-    let (app, store, edition, s, _, g) = setup(&db).await;
+    let (app, store, edition, s, _, g) = setup_with(&db, true).await;
     let target = g[0];
-    // Two sessions at one time other than the target's, both bookmarked with it by three
+    // Two sessions at the same time, after the target, both bookmarked with it by three
     // people (the least that counts), one more often; a pair bookmarked by two people only.
     let slot = |x: Guid| s.sessions.iter().find(|y| y.guid == x).unwrap().slots[0].clone();
     let t = slot(target);
@@ -389,7 +398,7 @@ async fn recordings_resume_and_the_wrapup_tells_my_conference(db: TestDb) {
         .await
         .unwrap();
     assert!(
-        public.contains("https://www.youtube.com/watch?v=live&amp;t=3600")
+        public.contains("https://www.youtube.com/watch?v=live&#38;t=3600")
             && public.contains(&format!("/me/{edition}/watch/{b}")),
         "{public}"
     );
@@ -488,7 +497,7 @@ async fn recordings_resume_and_the_wrapup_tells_my_conference(db: TestDb) {
     let kept = kept.text().await.unwrap();
     assert!(
         kept.contains("Your place is kept at 12:30.")
-            && kept.contains("https://www.youtube.com/watch?v=live&amp;t=4350"),
+            && kept.contains("https://www.youtube.com/watch?v=live&#38;t=4350"),
         "{kept}"
     );
     let refused = post(
