@@ -171,7 +171,8 @@ pub struct Progress {
 /// The longest a recording may be: a day-long livestream with room to spare.
 pub const MAX_SECONDS: u32 = 48 * 3600;
 
-/// Within this many seconds of the end, a talk counts as watched (the closing applause).
+/// Within this many seconds of the end (or the last twentieth of a short recording), a talk
+/// counts as watched: the closing applause.
 const NEAR_END: u32 = 30;
 
 impl Progress {
@@ -199,7 +200,7 @@ impl Progress {
         self.finished
             || self
                 .duration
-                .is_some_and(|d| d > 0 && self.position.saturating_add(NEAR_END) >= d)
+                .is_some_and(|d| d > 0 && self.position.saturating_add(NEAR_END.min(d / 20)) >= d)
     }
 
     /// Whether `self`, arriving now, replaces `stored`: the later device time wins, and the
@@ -291,6 +292,14 @@ mod tests {
         assert!(p(100, 20).replaces(&p(100, 20)), "the same saying again");
         assert!(!p(500, 1).is_finished());
         assert!(p(580, 1).is_finished());
+        let short = Progress {
+            duration: Some(20),
+            ..p(12, 1)
+        };
+        assert!(
+            !short.is_finished(),
+            "a short clip is not done 8 s before its end"
+        );
         assert!(
             Progress {
                 position: 0,
