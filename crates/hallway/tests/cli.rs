@@ -834,9 +834,9 @@ async fn recordings_import_takes_a_whole_file_or_nothing() {
         &["--database", url, "import", &kubecon_file("03-22")],
     );
     assert!(imported.status.success(), "{}", text(&imported));
-    let app = App::open(url).await.unwrap();
+    let (app, orga) = App::open_as_operator(url).await.unwrap();
     let wip = app
-        .work_in_progress(&hallway_testkit::operator(), "kccnceu2026")
+        .work_in_progress(&orga, "kccnceu2026")
         .await
         .unwrap()
         .schedule;
