@@ -15,6 +15,7 @@ mod my_changes;
 mod ops;
 mod permissions;
 mod qa;
+mod recordings;
 mod release;
 mod reminders;
 mod review;
@@ -24,6 +25,7 @@ mod second_chance;
 mod sweeps;
 pub mod timetable;
 mod transparency;
+mod wrapup;
 
 pub use accounts::{
     ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
@@ -56,12 +58,15 @@ pub use seats::{LineMove, MySeat, SeatOverview, SeatStatus};
 pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
 
 pub use hallway_domain as domain;
+pub use hallway_formats::wrapup::{Wrapup, markdown as wrapup_markdown};
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
 pub use hallway_store::{
     Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatLine, SeatList,
     SeatListSummary, SeatRules, SeatState, Store,
 };
 pub use marks::MAX_CHANGES;
+pub use recordings::MAX_RECORDINGS_BYTES;
+pub use wrapup::MyDay;
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};

@@ -12,6 +12,7 @@ pub mod model;
 pub mod my_changes;
 pub mod proposal;
 pub mod qa;
+pub mod recording;
 pub mod review;
 pub mod rng;
 pub mod search;
@@ -19,6 +20,7 @@ pub mod seats;
 pub mod similar;
 pub mod submission;
 pub mod transparency;
+pub mod wrapup;
 
 pub use account::{Access, AccountError, Email, Password, Role, Tracks, UserId};
 pub use bounds::OutOfBounds;

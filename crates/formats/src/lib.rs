@@ -14,8 +14,10 @@ pub mod ical;
 pub mod ical_out;
 pub mod plausible;
 pub mod proposals;
+pub mod recordings;
 pub mod sched;
 pub mod submission;
+pub mod wrapup;
 pub mod xcal;
 pub mod xml;
 

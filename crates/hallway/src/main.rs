@@ -4,6 +4,7 @@ mod cfp_cmd;
 mod config;
 mod demo;
 mod limits;
+mod recordings_cmd;
 mod schedule_cmd;
 mod seats_cmd;
 
@@ -168,6 +169,11 @@ enum Command {
     Seats {
         #[command(subcommand)]
         command: seats_cmd::SeatsCommand,
+    },
+    /// Sessions' recordings, slides and captions.
+    Recordings {
+        #[command(subcommand)]
+        command: recordings_cmd::RecordingsCommand,
     },
 }
 
@@ -419,6 +425,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Edition { command } => cfp_cmd::edition(&config.database, command).await,
         Command::Event { command } => cfp_cmd::event(&config.database, command).await,
         Command::Seats { command } => seats_cmd::run(&config.database, command).await,
+        Command::Recordings { command } => recordings_cmd::run(&config.database, command).await,
         Command::User {
             command: UserCommand::Add { organizer, email },
         } => {

@@ -821,3 +821,69 @@ async fn user_grant_gives_roles_per_edition_and_event() {
     );
     app.close().await;
 }
+
+/// `hallway recordings import`: a file with a bad row changes nothing and names the line;
+/// the fixed file imports, and the release's session data carries it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recordings_import_takes_a_whole_file_or_nothing() {
+    let db = TestDb::sqlite();
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url.as_str();
+    let imported = hallway(
+        dir.path(),
+        &["--database", url, "import", &kubecon_file("03-22")],
+    );
+    assert!(imported.status.success(), "{}", text(&imported));
+    let (app, orga) = App::open_as_operator(url).await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, "kccnceu2026")
+        .await
+        .unwrap()
+        .schedule;
+    let (a, b) = (wip.sessions[0].guid, wip.sessions[1].guid);
+    let file = dir.path().join("recordings.csv");
+    std::fs::write(
+        &file,
+        format!("session,url,offset\n{a},https://www.youtube.com/watch?v=d1,14609\n{b},https://www.youtube.com/watch?v=d1,1:02:03:04\n"),
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    let refused = hallway(
+        dir.path(),
+        &[
+            "--database",
+            url,
+            "recordings",
+            "import",
+            &path,
+            "--edition",
+            "kccnceu2026",
+        ],
+    );
+    fails_saying(&refused, "recordings.csv: line 3, offset:");
+    let slug = hallway_testkit::domain::Slug::parse("kccnceu2026").unwrap();
+    assert!(app.recordings(&slug).await.unwrap().is_empty());
+
+    std::fs::write(
+        &file,
+        format!("session,url,offset\n{a},https://www.youtube.com/watch?v=d1,14609\n{b},https://www.youtube.com/watch?v=d1,1:02:03\n"),
+    )
+    .unwrap();
+    let done = hallway(
+        dir.path(),
+        &[
+            "--database",
+            url,
+            "recordings",
+            "import",
+            &path,
+            "--edition",
+            "kccnceu2026",
+        ],
+    );
+    succeeds_saying(&done, "2 sessions got their recordings");
+    let got = app.recordings(&slug).await.unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[&b].offset, 3723);
+    app.close().await;
+}

@@ -15,14 +15,16 @@ const SQLITE: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_seats.sql")),
     (10, include_str!("../migrations/sqlite/0010_marks.sql")),
     (11, include_str!("../migrations/sqlite/0011_live.sql")),
-    (
         13,
         include_str!("../migrations/sqlite/0013_changes_feed.sql"),
 ),
     (
+        14,
+        include_str!("../migrations/sqlite/0014_recordings.sql"),
+),
+    (
         15,
         include_str!("../migrations/sqlite/0015_seat_overlaps.sql"),
-    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -48,6 +50,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         13,
         include_str!("../migrations/postgres/0013_changes_feed.sql"),
+),
+    (
+        14,
+        include_str!("../migrations/postgres/0014_recordings.sql"),
 ),
     (
         15,

@@ -17,6 +17,10 @@ const MANIFEST: &str = "application/manifest+json";
 const PNG: &str = "image/png";
 /// The icon sizes phones' home screens and app launchers ask for.
 const ICON_SIZES: [u32; 2] = [192, 512];
+/// The player's: resumes a recording and keeps the place.
+const WATCH: &str = include_str!("../static/watch.js");
+/// A session page's: suggestions that fit the signed-in viewer's agenda.
+const DISCOVER: &str = include_str!("../static/discover.js");
 
 fn hashed(name: &str, ext: &str, bytes: &[u8]) -> String {
     format!("/static/{name}.{:08x}.{ext}", fingerprint(bytes) as u32)
@@ -36,6 +40,9 @@ static PNG_ICONS: LazyLock<Vec<(u32, String, Vec<u8>)>> = LazyLock::new(|| {
         })
         .collect()
 });
+static WATCH_HREF: LazyLock<String> = LazyLock::new(|| hashed("watch", "js", WATCH.as_bytes()));
+static DISCOVER_HREF: LazyLock<String> =
+    LazyLock::new(|| hashed("discover", "js", DISCOVER.as_bytes()));
 
 pub fn css_href() -> &'static str {
     &CSS_HREF
@@ -74,6 +81,14 @@ fn manifest() -> String {
     .to_string()
 }
 
+pub fn watch_href() -> &'static str {
+    &WATCH_HREF
+}
+
+pub fn discover_href() -> &'static str {
+    &DISCOVER_HREF
+}
+
 pub fn pages() -> Vec<(String, Page)> {
     let mut pages = vec![
         (
@@ -87,6 +102,11 @@ pub fn pages() -> Vec<(String, Page)> {
             Page::new(JS, SERVICE_WORKER),
         ),
         (MANIFEST_PATH.to_owned(), Page::new(MANIFEST, manifest())),
+        (watch_href().to_owned(), Page::new(JS, WATCH).immutable()),
+        (
+            discover_href().to_owned(),
+            Page::new(JS, DISCOVER).immutable(),
+        ),
     ];
     for (_, href, png) in PNG_ICONS.iter() {
         pages.push((href.clone(), Page::new(PNG, png.clone()).immutable()));

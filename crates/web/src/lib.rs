@@ -137,7 +137,7 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
         .layer(account::csrf_layer(&state.accounts))
         .layer(header(
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' https: http:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
         ))
         .layer(header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .layer(header(header::REFERRER_POLICY, "same-origin"))

@@ -246,6 +246,13 @@ impl Site {
 
     async fn render_stale(&self, app: &App) -> Result<usize, AppError> {
         let versions = app.published_versions().await?;
+        let recordings: HashMap<String, i64> = app
+            .recording_versions()
+            .await?
+            .into_iter()
+            .map(|(slug, v)| (slug.to_string(), v))
+            .collect();
+        let recordings_of = |slug: &str| recordings.get(slug).copied().unwrap_or(0);
         let old = self.snapshot();
         let failed = self
             .failed
@@ -255,10 +262,11 @@ impl Site {
         let stale: Vec<_> = versions
             .iter()
             .filter(|(slug, n)| {
-                old.editions
-                    .get(slug.as_str())
-                    .is_none_or(|a| a.released.release != *n)
-                    && failed.get(slug.as_str()) != Some(n)
+                // New recordings render the edition again: its session pages show them.
+                old.editions.get(slug.as_str()).is_none_or(|a| {
+                    a.released.release != *n
+                        || a.released.recordings_version != recordings_of(slug.as_str())
+                }) && failed.get(slug.as_str()) != Some(n)
             })
             .collect();
         if stale.is_empty() {
@@ -275,9 +283,15 @@ impl Site {
                 continue;
             }
             let notes = app.release_notes(slug).await?;
+            // Read before the recordings, so that an import landing between the two is
+            // noticed on the next round instead of being taken for this version.
+            let version = recordings_of(slug.as_str());
+            let published = app.recordings(slug).await?;
+            let bookmarks = app.bookmark_lists(slug).await?;
             let public_url = self.public_url.clone();
             let built = tokio::task::spawn_blocking(move || {
-                let released = Released::new(&release, notes, &public_url);
+                let released = Released::new(&release, notes, &public_url)
+                    .with_published(published, version, &bookmarks);
                 let agenda = Agenda::venue(Arc::new(released));
                 let pages = catalogue::edition(&agenda);
                 (agenda, pages)

@@ -70,6 +70,13 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         | "/me/{edition}/settings/feed/revoke" => (NoMethod, SignedIn),
         // The secret is the key: whoever holds it reads the feed, signed in or not.
         "/me/{edition}/calendar/{secret}" => (Anyone, NoMethod),
+        "/me/{edition}/watch/{guid}" => (SignedIn, SignedIn),
+        "/me/{edition}/watch/{guid}/position" => (NoMethod, SignedIn),
+        "/me/{edition}/watching"
+        | "/me/{edition}/similar/{guid}"
+        | "/me/{edition}/day/{date}"
+        | "/me/{edition}/wrapup.md"
+        | "/me/{edition}/wrapup.json" => (SignedIn, NoMethod),
         "/{edition}/qa/{guid}"
         | "/{edition}/qa/{guid}/projector"
         | "/api/v1/editions/{edition}/sessions/{guid}/qa" => (Anyone, NoMethod),

@@ -263,6 +263,15 @@ async fn the_call_for_papers_and_its_review_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_seat_taken_given_up_offered_claimed_and_checked_in_in_chromium() {
     use hallway_testkit::domain::seats::SignUp;
+/// A recording played in Chromium: its place kept by the page's script as it plays and on
+/// pause, resumed after a reload, listed under "continue watching"; then the day's review and
+/// the wrap-up downloaded as Markdown and JSON (tests/browser/watch.mjs, axe-core on each
+/// page). The recording is a small WAV file served beside the test, with byte ranges as a
+/// media server answers them, so that the browser can seek in it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_resumes_and_the_wrapup_exports_in_chromium() {
+    use hallway_testkit::domain::agenda::Set;
+    use hallway_testkit::hallway_app::MarkChange;
     let db = TestDb::sqlite();
     let app = db.app().await;
     let store = db.store().await;
@@ -316,4 +325,157 @@ async fn a_seat_taken_given_up_offered_claimed_and_checked_in_in_chromium() {
         app.take_seat(&third[0], &edition, &session).await.unwrap(),
         SignUp::Waiting(1)
     );
+    let edition = released_kubecon_sample(&app).await;
+    let schedule = app
+        .latest_release(&Slug::parse(&edition).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .schedule;
+    let talk = schedule
+        .sessions
+        .iter()
+        .find(|x| !x.slots.is_empty() && !x.do_not_record && !x.speakers.is_empty())
+        .unwrap();
+    let media = MediaServer::start(wav(20)).await;
+    app.import_recordings(
+        &orga,
+        &edition,
+        "recordings.csv",
+        &format!("{},{}/talk.wav\n", talk.guid, media.base),
+    )
+    .await
+    .unwrap();
+    let email = "viewer@attendees.test";
+    account(&app, &store, email).await;
+    let login = app.log_in(email, PASSWORD, None).await.unwrap();
+    let viewer = app.session_viewer(&login.session).await.unwrap();
+    let changes: Vec<MarkChange> = [
+        Set::Interested(true),
+        Set::Attended(true),
+        Set::Note("Worth the trip.".into()),
+    ]
+    .into_iter()
+    .enumerate()
+    .map(|(i, set)| MarkChange {
+        id: format!("setup-{i}"),
+        session: talk.guid,
+        set,
+        at: 1_000,
+    })
+    .collect();
+    app.mark_sessions(&viewer, &edition, &changes)
+        .await
+        .unwrap();
+    let date = schedule.day_of(&talk.slots[0]).to_string();
+    let server = TestServer::start(app).await;
+    let log = node(
+        "watch.mjs",
+        vec![
+            server.base.clone(),
+            edition,
+            talk.guid.to_string(),
+            talk.title.clone(),
+            email.to_owned(),
+            PASSWORD.to_owned(),
+            date,
+        ],
+    )
+    .await;
+    assert!(log.contains("watch flows passed"), "{log}");
+    server.stop().await;
+    media.stop();
+}
+
+/// `seconds` of silence as 8 kHz mono 8-bit PCM WAV.
+fn wav(seconds: u32) -> Vec<u8> {
+    let samples = 8_000 * seconds;
+    let mut out = Vec::with_capacity(44 + samples as usize);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&(36 + samples).to_le_bytes());
+    out.extend_from_slice(b"WAVEfmt ");
+    out.extend_from_slice(&16u32.to_le_bytes());
+    out.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    out.extend_from_slice(&1u16.to_le_bytes()); // mono
+    out.extend_from_slice(&8_000u32.to_le_bytes());
+    out.extend_from_slice(&8_000u32.to_le_bytes()); // bytes per second
+    out.extend_from_slice(&1u16.to_le_bytes()); // block align
+    out.extend_from_slice(&8u16.to_le_bytes()); // bits per sample
+    out.extend_from_slice(b"data");
+    out.extend_from_slice(&samples.to_le_bytes());
+    out.resize(44 + samples as usize, 128);
+    out
+}
+
+/// Serves one file at /talk.wav, answering `Range: bytes=a-b` with 206 as media servers do.
+struct MediaServer {
+    base: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MediaServer {
+    async fn start(body: Vec<u8>) -> Self {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let body = std::sync::Arc::new(body);
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((mut conn, _)) = listener.accept().await else {
+                    return;
+                };
+                let body = body.clone();
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    loop {
+                        let mut chunk = [0u8; 4096];
+                        let Ok(n) = conn.read(&mut chunk).await else {
+                            return;
+                        };
+                        if n == 0 {
+                            return;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            let head = String::from_utf8_lossy(&buf[..end]).to_lowercase();
+                            buf.drain(..end + 4);
+                            let len = body.len();
+                            let range = head
+                                .lines()
+                                .find_map(|l| l.strip_prefix("range: bytes="))
+                                .and_then(|r| r.split_once('-'))
+                                .map(|(a, b)| {
+                                    let a: usize = a.trim().parse().unwrap_or(0).min(len - 1);
+                                    let b: usize = b.trim().parse().unwrap_or(len - 1).min(len - 1);
+                                    (a, b.max(a))
+                                });
+                            let (status, (a, b)) = match range {
+                                Some(r) => ("206 Partial Content", r),
+                                None => ("200 OK", (0, len - 1)),
+                            };
+                            let head = format!(
+                                "HTTP/1.1 {status}\r\nContent-Type: audio/wav\r\nAccept-Ranges: bytes\r\nContent-Length: {}\r\n{}Connection: keep-alive\r\n\r\n",
+                                b - a + 1,
+                                if range.is_some() {
+                                    format!("Content-Range: bytes {a}-{b}/{len}\r\n")
+                                } else {
+                                    String::new()
+                                }
+                            );
+                            if conn.write_all(head.as_bytes()).await.is_err()
+                                || conn.write_all(&body[a..=b]).await.is_err()
+                            {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        Self { base, task }
+    }
+
+    fn stop(self) {
+        self.task.abort();
+    }
 }

@@ -51,3 +51,4 @@ mod search;
 mod seat_pages;
 mod seats;
 mod second_chance;
+mod watch;

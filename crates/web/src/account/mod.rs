@@ -280,6 +280,19 @@ impl Form {
     }
 }
 
+/// A script's request from one of our pages: its JSON carries the page's form token, which
+/// must equal the cookie's as a form's field must.
+pub(crate) fn check_script_token(headers: &HeaderMap, given: &str) -> Result<(), WebError> {
+    let expected = cookie(headers, CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), given.as_bytes()) {
+        return Err(WebError::Forbidden(
+            "This request did not carry the page's token: nothing was changed. Reload the page."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Compares without stopping at the first difference, so timing tells nothing of the token.
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0

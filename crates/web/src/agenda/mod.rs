@@ -17,7 +17,7 @@ pub mod search;
 pub mod session;
 pub mod speaker;
 pub mod speakers;
-mod when;
+pub(crate) mod when;
 
 pub use item::SessionItem;
 

@@ -1,9 +1,10 @@
 //! A session's page: when and where it runs, its speakers and its abstract.
 
-use super::when::{day_label, time_range};
+use super::when::{self, day_label, time_range};
 use super::{Agenda, paragraphs};
 use crate::html::{self, KeepZone, Nav};
 use crate::page::Page;
+use crate::released::discover::{SHOWN, Similar};
 use crate::zone::rfc3339;
 use askama::Template;
 use hallway_domain::{EventKind, Session};
@@ -28,6 +29,28 @@ struct SessionPage {
     speakers: Vec<PersonLine>,
     abstract_paragraphs: Vec<String>,
     url: Option<String>,
+    recording: Option<RecordingLinks>,
+    /// The speakers asked not to be recorded.
+    do_not_record: bool,
+    alike: Vec<Suggested>,
+    bookmarked_with: Vec<Suggested>,
+}
+
+/// What is published of the session after it ran.
+struct RecordingLinks {
+    /// The video from the talk's start; none for slides alone.
+    video: Option<String>,
+    slides: Option<String>,
+    captions: Option<String>,
+}
+
+/// A session suggested beside this one. Those past the first few are hidden: a viewer's
+/// script shows them in place of ones that clash with their agenda.
+struct Suggested {
+    guid: String,
+    title: String,
+    when: String,
+    hidden: bool,
 }
 
 struct When {
@@ -102,5 +125,52 @@ pub fn page(a: &Agenda, x: &Session) -> Page {
             .collect(),
         abstract_paragraphs: paragraphs(&x.abstract_text),
         url: x.web_url().map(str::to_owned),
+        recording: a.released.recordings.get(&x.guid).map(|r| RecordingLinks {
+            video: r.url_at(0),
+            slides: r.slides.clone(),
+            captions: r.captions.clone(),
+        }),
+        do_not_record: x.do_not_record,
+        alike: suggested(a, x, |sim| &sim.by_text),
+        bookmarked_with: suggested(a, x, |sim| &sim.by_bookmarks),
     })
+}
+
+fn suggested(
+    a: &Agenda,
+    x: &Session,
+    list: impl Fn(&Similar) -> &Vec<Vec<(usize, f32)>>,
+) -> Vec<Suggested> {
+    let s = &a.released.schedule;
+    let Some(i) = s.sessions.iter().position(|y| y.guid == x.guid) else {
+        return Vec::new();
+    };
+    list(&a.released.similar)
+        .get(i)
+        .map(|ranked| {
+            ranked
+                .iter()
+                .enumerate()
+                .map(|(n, &(j, _))| {
+                    let y = &s.sessions[j];
+                    Suggested {
+                        guid: y.guid.to_string(),
+                        title: y.title.clone(),
+                        when: y
+                            .slots
+                            .first()
+                            .map(|sl| {
+                                format!(
+                                    "{}, {}",
+                                    when::short_day(s.day_of(sl)),
+                                    time_range(&a.zone, sl.start, sl.end)
+                                )
+                            })
+                            .unwrap_or_default(),
+                        hidden: n >= SHOWN,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }

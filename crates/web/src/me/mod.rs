@@ -1,11 +1,16 @@
-//! The attendee's surface: what a signed-in attendee does with the schedule. Here, so far, a
-//! seat on a session with limited places, the changes to their bookmarked sessions, their
-//! settings (change mails, the calendar feed's address) and the private calendar feed.
+//! The attendee's surface: what a signed-in attendee does with the schedule: a seat on a
+//! session with limited places; the changes to their bookmarked sessions; their settings
+//! (change mails, the calendar feed's address) and the private calendar feed; recordings that
+//! resume where they left off; suggestions that fit their agenda; the daily review and the
+//! wrap-up.
 
 mod calendar;
 mod changes;
+mod day;
+mod discover;
 mod seats;
 mod settings;
+mod watch;
 
 use crate::Routes;
 use axum::routing::{get, post};
@@ -26,4 +31,17 @@ pub(crate) fn routes(routes: Routes) -> Routes {
             post(settings::revoke_feed),
         )
         .route("/me/{edition}/calendar/{secret}", get(calendar::feed))
+        .route(
+            "/me/{edition}/watch/{guid}",
+            get(watch::player).post(watch::save_form),
+        )
+        .route(
+            "/me/{edition}/watch/{guid}/position",
+            post(watch::save_json),
+        )
+        .route("/me/{edition}/watching", get(watch::watching))
+        .route("/me/{edition}/similar/{guid}", get(discover::similar))
+        .route("/me/{edition}/day/{date}", get(day::show))
+        .route("/me/{edition}/wrapup.md", get(day::wrapup_markdown))
+        .route("/me/{edition}/wrapup.json", get(day::wrapup_json))
 }

@@ -2,6 +2,7 @@
 //! session runs in time order with what filters match, a per-day index, the search index and
 //! the changelog. No HTML here: the agenda pages and the JSON API filter and search through it.
 
+pub mod discover;
 mod filter;
 
 pub use filter::{Filter, query_escape};
@@ -29,6 +30,12 @@ pub struct Released {
     /// Each session's first occurrence.
     first_of_session: HashMap<usize, usize>,
     search: SearchIndex,
+    /// Recordings, slides and captions by session: they change without a release, and a
+    /// new import renders the edition again (`site`).
+    pub recordings: HashMap<hallway_domain::Guid, hallway_domain::recording::Recording>,
+    /// Which import of recordings `recordings` is (0: none yet).
+    pub recordings_version: i64,
+    pub similar: discover::Similar,
 }
 
 /// One time a session runs, with what filters match it against.
@@ -111,7 +118,25 @@ impl Released {
             by_day,
             first_of_session,
             search: SearchIndex::new(s),
+            recordings: HashMap::new(),
+            recordings_version: 0,
+            similar: discover::Similar::default(),
         }
+    }
+
+    /// With what is published beside the release: its recordings (import `version`), and
+    /// sessions alike by their words and by who bookmarked them (`bookmarks`: each
+    /// attendee's sessions).
+    pub fn with_published(
+        mut self,
+        recordings: HashMap<hallway_domain::Guid, hallway_domain::recording::Recording>,
+        version: i64,
+        bookmarks: &[Vec<hallway_domain::Guid>],
+    ) -> Self {
+        self.recordings = recordings;
+        self.recordings_version = version;
+        self.similar = discover::Similar::new(&self.schedule, bookmarks);
+        self
     }
 
     pub fn slug(&self) -> &str {
