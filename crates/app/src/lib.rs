@@ -10,6 +10,7 @@ mod export;
 mod import;
 mod mail;
 mod marks;
+mod my_agenda;
 mod ops;
 mod permissions;
 mod qa;
@@ -57,6 +58,7 @@ pub use hallway_store::{
     Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatState, Store,
 };
 pub use marks::MAX_CHANGES;
+pub use my_agenda::AgendaData;
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};

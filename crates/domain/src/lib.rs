@@ -9,6 +9,7 @@ pub mod collate;
 pub mod crowd;
 pub mod ids;
 pub mod model;
+pub mod plan;
 pub mod proposal;
 pub mod qa;
 pub mod review;

@@ -7,6 +7,7 @@
 #![allow(async_fn_in_trait)]
 
 mod accounts;
+mod agenda_shares;
 mod attendees;
 mod cfp;
 mod cfp_flow;
@@ -36,6 +37,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use accounts::{AccountStore, ApiToken, LinkPurpose, Membership, User};
+pub use agenda_shares::AgendaShareStore;
 pub use attendees::{AttendeeStore, NewAttendee};
 pub use cfp::CfpStore;
 pub use cfp_flow::{CfpFlowStore, DuplicatePair, SpeakerInvitation, TeamInvitation};

@@ -8,6 +8,8 @@ const STYLESHEET: &str = include_str!("../static/hallway.css");
 const ICON: &str = include_str!("../static/hallway.svg");
 /// Progressive: every page works without it.
 const SCRIPT: &str = include_str!("../static/hallway.js");
+/// Bookmarks and marks from the shared schedule pages; without it, their links lead to forms.
+const MARKS: &str = include_str!("../static/marks.js");
 
 fn hashed(name: &str, ext: &str, bytes: &str) -> String {
     format!(
@@ -19,6 +21,7 @@ fn hashed(name: &str, ext: &str, bytes: &str) -> String {
 static CSS_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "css", STYLESHEET));
 static ICON_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "svg", ICON));
 static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "js", SCRIPT));
+static MARKS_HREF: LazyLock<String> = LazyLock::new(|| hashed("marks", "js", MARKS));
 
 pub fn css_href() -> &'static str {
     &CSS_HREF
@@ -32,6 +35,10 @@ pub fn script_href() -> &'static str {
     &SCRIPT_HREF
 }
 
+pub fn marks_href() -> &'static str {
+    &MARKS_HREF
+}
+
 pub fn pages() -> Vec<(String, Page)> {
     vec![
         (
@@ -40,5 +47,6 @@ pub fn pages() -> Vec<(String, Page)> {
         ),
         (icon_href().to_owned(), Page::new(SVG, ICON).immutable()),
         (script_href().to_owned(), Page::new(JS, SCRIPT).immutable()),
+        (marks_href().to_owned(), Page::new(JS, MARKS).immutable()),
     ]
 }

@@ -63,6 +63,13 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/account/tokens" | "/account/tokens/{id}/revoke" => (NoMethod, SignedIn),
         "/api/v1/me" => (SignedIn, NoMethod),
         "/{edition}/seats/{guid}" => (SignedIn, NoMethod),
+        "/api/v1/editions/{edition}/marks" | "/me/{edition}/sessions/{guid}" => {
+            (SignedIn, SignedIn)
+        }
+        "/me/{edition}/agenda" => (SignedIn, NoMethod),
+        "/me/{edition}/agenda/share" | "/me/{edition}/agenda/share/revoke" => (NoMethod, SignedIn),
+        // Anyone holding a live link; an unknown token is 404 for everyone.
+        "/me/{edition}/shared/{token}" => (Anyone, NoMethod),
         "/{edition}/qa/{guid}"
         | "/{edition}/qa/{guid}/projector"
         | "/api/v1/editions/{edition}/sessions/{guid}/qa" => (Anyone, NoMethod),
@@ -290,7 +297,8 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                 .replace("{guid}", &guid)
                 .replace("{date}", &date)
                 .replace("{id}", "1")
-                .replace("{kind}", "accepted");
+                .replace("{kind}", "accepted")
+                .replace("{token}", &"0".repeat(64));
             assert!(
                 !url.contains('{'),
                 "{path}: a parameter this test does not fill"

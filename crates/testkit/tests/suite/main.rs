@@ -41,6 +41,7 @@ mod http_limits;
 mod import;
 mod mail;
 mod marks;
+mod my_agenda;
 mod ops;
 mod pages;
 mod qa;

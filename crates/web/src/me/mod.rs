@@ -1,6 +1,11 @@
-//! The attendee's surface: what a signed-in attendee does with the schedule. Here, so far, a
-//! seat on a session with limited places.
+//! The attendee's surface: what a signed-in attendee does with the schedule. A seat on a
+//! session with limited places; marks on sessions (bookmarks, priorities, attended, watch
+//! later, notes) as plain forms; my agenda and the read-only link that shares it.
 
+mod agenda;
+mod marks;
+mod note;
+mod qr;
 mod seats;
 
 use crate::Routes;
@@ -12,4 +17,12 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .route("/{edition}/seats/{guid}/take", post(seats::take))
         .route("/{edition}/seats/{guid}/claim", post(seats::claim))
         .route("/{edition}/seats/{guid}/cancel", post(seats::cancel))
+        .route(
+            "/me/{edition}/sessions/{guid}",
+            get(marks::show).post(marks::change),
+        )
+        .route("/me/{edition}/agenda", get(agenda::mine))
+        .route("/me/{edition}/agenda/share", post(agenda::share))
+        .route("/me/{edition}/agenda/share/revoke", post(agenda::revoke))
+        .route("/me/{edition}/shared/{token}", get(agenda::shared))
 }

@@ -29,6 +29,8 @@ pub struct Released {
     /// Each session's first occurrence.
     first_of_session: HashMap<usize, usize>,
     search: SearchIndex,
+    /// Per session, the sessions most alike in words, best first (see `similar::by_text`).
+    pub similar: Vec<Vec<(usize, f32)>>,
 }
 
 /// One time a session runs, with what filters match it against.
@@ -61,6 +63,24 @@ pub struct Found {
     pub occurrence: usize,
     /// The speakers (indexes into the schedule's speakers) whose names matched.
     pub speakers: Vec<usize>,
+}
+
+/// Alike by title, abstract and track; computed once per release.
+fn similar_by_text(s: &hallway_domain::Schedule) -> Vec<Vec<(usize, f32)>> {
+    let docs: Vec<hallway_domain::similar::Doc<'_>> = s
+        .sessions
+        .iter()
+        .map(|x| hallway_domain::similar::Doc {
+            title: &x.title,
+            text: &x.abstract_text,
+            track: x
+                .track
+                .as_ref()
+                .and_then(|t| s.track(t))
+                .map(|t| t.name.as_str()),
+        })
+        .collect();
+    hallway_domain::similar::by_text(&docs, 8)
 }
 
 impl Released {
@@ -111,6 +131,7 @@ impl Released {
             by_day,
             first_of_session,
             search: SearchIndex::new(s),
+            similar: similar_by_text(s),
         }
     }
 
