@@ -45,21 +45,24 @@ impl App {
             .await
         {
             Ok(outcomes) => Ok(outcomes),
-            // Name the change whose session is unknown, so a device knows which to drop.
-            Err(StoreError::NotFound(what)) => Err(AppError::NotFound(
-                match changes
-                    .iter()
-                    .position(|c| what == format!("session {}", c.session))
-                {
-                    Some(i) => format!(
-                        "change {} (id {:?}): no session {} in {edition}",
-                        i + 1,
-                        changes[i].id,
-                        changes[i].session
-                    ),
-                    None => what,
-                },
-            )),
+            // Bad input naming the change whose session is unknown, so a device knows which
+            // to drop; an unknown edition stays not found.
+            Err(StoreError::NotFound(what)) if what.starts_with("session ") => {
+                Err(AppError::Invalid(
+                    match changes
+                        .iter()
+                        .position(|c| what == format!("session {}", c.session))
+                    {
+                        Some(i) => format!(
+                            "change {} (id {:?}): no session {} in {edition}",
+                            i + 1,
+                            changes[i].id,
+                            changes[i].session
+                        ),
+                        None => what,
+                    },
+                ))
+            }
             Err(e) => Err(e.into()),
         }
     }

@@ -3,7 +3,7 @@
 //! what could replace one of its sessions, and how much of the day is talks.
 
 use crate::agenda::{Marks, Priority};
-use crate::{Guid, Schedule};
+use crate::{Guid, Schedule, SessionType};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -243,7 +243,11 @@ fn alternatives(
     found.extend(
         alike
             .iter()
-            .filter(|&&(s, _)| !bookmarked(s) && schedule.sessions[s].session_type.is_program())
+            .filter(|&&(s, _)| {
+                let kind = schedule.sessions[s].session_type;
+                // A desk, a break or a whole co-located event is no stand-in for a talk.
+                !bookmarked(s) && kind.is_program() && kind != SessionType::Event
+            })
             .filter_map(|&(s, _)| {
                 let slots = &schedule.sessions[s].slots;
                 (0..slots.len())
@@ -253,4 +257,193 @@ fn alternatives(
             .take(SIMILAR_PER_SESSION),
     );
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::agenda::Stamped;
+    use crate::model::*;
+    use crate::{Guid, Slug};
+    use jiff::civil::date;
+
+    fn slug(s: &str) -> Slug {
+        Slug::parse(s).unwrap()
+    }
+
+    /// A talk in room `room` from `at` minutes past 09:00 on 23 March (Amsterdam), for
+    /// `minutes`, once per start given.
+    fn talk(code: &str, room: &str, starts: &[i64], minutes: i64) -> Session {
+        let nine = Timestamp::from_second(1_774_252_800).unwrap(); // 2026-03-23T08:00Z, 09:00 CET
+        Session {
+            guid: Guid::derive(&slug("e"), code, 1),
+            source_uid: None,
+            event: slug("e"),
+            title: code.into(),
+            subtitle: String::new(),
+            abstract_text: String::new(),
+            description: String::new(),
+            language: None,
+            do_not_record: false,
+            session_type: SessionType::Talk,
+            track: None,
+            speakers: vec![],
+            duration_minutes: minutes as u32,
+            url: None,
+            slots: starts
+                .iter()
+                .map(|&at| {
+                    let start = nine + jiff::SignedDuration::from_mins(at);
+                    Slot {
+                        room: Some(slug(room)),
+                        start,
+                        end: start + jiff::SignedDuration::from_mins(minutes),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn schedule(sessions: Vec<Session>) -> Schedule {
+        Schedule {
+            edition: Edition {
+                slug: slug("e"),
+                name: "E".into(),
+                venue: "V".into(),
+                time_zone: "Europe/Amsterdam".into(),
+                start_date: date(2026, 3, 23),
+                end_date: date(2026, 3, 23),
+                day_change: jiff::civil::Time::midnight(),
+            },
+            events: vec![],
+            rooms: ["a", "b", "c"]
+                .iter()
+                .map(|r| Room {
+                    slug: slug(r),
+                    name: r.to_uppercase(),
+                    area: None,
+                    capacity: Some(2),
+                })
+                .collect(),
+            tracks: vec![],
+            speakers: vec![],
+            sessions,
+        }
+    }
+
+    fn bookmarked(s: &Schedule, codes: &[&str]) -> Vec<(Guid, Marks)> {
+        codes
+            .iter()
+            .map(|c| {
+                let x = s.sessions.iter().find(|x| x.title == *c).unwrap();
+                let marks = Marks {
+                    interested: Stamped { value: true, at: 1 },
+                    ..Marks::default()
+                };
+                (x.guid, marks)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn overlaps_sit_side_by_side_with_alternatives_and_gaps_are_free_time() {
+        let s = schedule(vec![
+            talk("mesh", "a", &[0], 30),
+            talk("ebpf", "b", &[15], 30),
+            // Runs twice: the second run is free in the agenda.
+            talk("gitops", "c", &[0, 180], 30),
+            talk("lunch-talk", "a", &[240], 60),
+            talk("mesh-again", "b", &[300], 30),
+        ]);
+        // "mesh" is most like "mesh-again".
+        let mut similar = vec![Vec::new(); s.sessions.len()];
+        similar[0] = vec![(4, 0.9)];
+        let counts = HashMap::from([(s.sessions[3].guid, 3)]);
+        let p = plan(
+            &s,
+            &bookmarked(&s, &["mesh", "ebpf", "lunch-talk"]),
+            &similar,
+            &counts,
+        );
+        assert_eq!(p.days.len(), 1);
+        let day = &p.days[0];
+        assert_eq!(day.date, date(2026, 3, 23));
+        // 09:00-09:45 and 13:00-14:00, overlaps counted once.
+        assert_eq!(day.busy_seconds, 45 * 60 + 3600);
+        assert_eq!(p.clashes(), 1);
+        match &day.blocks[..] {
+            [
+                Block::Sessions {
+                    entries,
+                    clash: Some(c),
+                    ..
+                },
+                Block::Free { start, end },
+                Block::Sessions {
+                    entries: lunch,
+                    clash: None,
+                    ..
+                },
+            ] => {
+                assert_eq!(entries.len(), 2);
+                assert_eq!(end.as_second() - start.as_second(), 3 * 3600 + 15 * 60);
+                assert!(lunch[0].likely_full, "3 bookmarks for 2 seats");
+                assert!(!entries[0].likely_full);
+                assert_eq!(
+                    c.alternatives[0],
+                    vec![Alternative::Similar {
+                        session: 4,
+                        slot: 0
+                    }]
+                );
+                assert!(c.alternatives[1].is_empty());
+            }
+            other => panic!("{other:#?}"),
+        }
+    }
+
+    #[test]
+    fn a_repeated_session_goes_where_it_clashes_least_and_offers_its_other_run() {
+        let s = schedule(vec![
+            talk("mesh", "a", &[0], 30),
+            talk("gitops", "c", &[0, 180], 30),
+        ]);
+        let none = vec![Vec::new(); 2];
+        let p = plan(
+            &s,
+            &bookmarked(&s, &["mesh", "gitops"]),
+            &none,
+            &HashMap::new(),
+        );
+        assert_eq!(p.clashes(), 0, "gitops runs again at 12:00");
+        // With another pick at 12:00, the clash offers nothing better than what it has.
+        let s = schedule(vec![
+            talk("mesh", "a", &[0], 30),
+            talk("gitops", "c", &[0, 180], 30),
+            talk("noon", "b", &[180], 30),
+        ]);
+        let none = vec![Vec::new(); 3];
+        let p = plan(
+            &s,
+            &bookmarked(&s, &["mesh", "gitops", "noon"]),
+            &none,
+            &HashMap::new(),
+        );
+        assert_eq!(p.clashes(), 1);
+        let Block::Sessions {
+            clash: Some(c),
+            entries,
+            ..
+        } = &p.days[0].blocks[0]
+        else {
+            panic!("{p:#?}")
+        };
+        let gitops = entries.iter().position(|e| e.session == 1).unwrap();
+        assert_eq!(
+            c.alternatives[gitops],
+            vec![],
+            "its other run clashes with noon"
+        );
+        assert!(p.unscheduled.is_empty());
+    }
 }

@@ -143,10 +143,10 @@ pub async fn mine(
     security(("bearer" = [])),
     responses(
         (status = 200, body = ChangesOut, description = "What became of each change"),
-        (status = 400, body = ErrorView, description = "A change is wrong; the message names it and its field, and nothing was changed"),
+        (status = 400, body = ErrorView, description = "A change is wrong (a field, a value, a session the edition does not have); the message names it and its field, and nothing was changed"),
         (status = 401, body = ErrorView, description = "Not signed in"),
         (status = 403, body = ErrorView, description = "A read-only token, or one for another edition"),
-        (status = 404, body = ErrorView, description = "A change names a session the edition does not have; the message names the change"),
+        (status = 404, body = ErrorView, description = "No such edition"),
     ))]
 pub async fn change(
     State(state): State<AppState>,
