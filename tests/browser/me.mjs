@@ -23,9 +23,7 @@ async function person(who, options) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true, ...options });
   const page = await context.newPage();
   const errors = [];
-  // Not signed in, asking for one's marks is answered 401, which Chromium logs: that is how
-  // the script learns to keep bookmarks in the browser, not an error.
-  page.on("console", (m) => m.type() === "error" && !/status of 401/.test(m.text()) && errors.push(`${who}: ${m.text()}`));
+  page.on("console", (m) => m.type() === "error" && errors.push(`${who}: ${m.text()}`));
   page.on("pageerror", (e) => errors.push(`${who}: ${e.message}`));
   return { who, page, context, errors };
 }

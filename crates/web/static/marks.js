@@ -10,6 +10,7 @@
   if (!main || boxes.length === 0 || !window.fetch) return;
   var edition = main.getAttribute("data-edition");
   var api = "/api/v1/editions/" + encodeURIComponent(edition) + "/marks";
+  var mine = "/me/" + encodeURIComponent(edition) + "/marks.json";
   var localKey = "hallway.marks." + edition;
   var marks = {};
   var signedIn = false;
@@ -51,12 +52,13 @@
     });
   }
 
+  // A toggle keeps its name; aria-pressed (and the style) says whether it is on.
   var fields = [
-    ["interested", true, "Bookmark", "Bookmarked"],
-    ["priority", "first", "First choice", "First choice"],
-    ["priority", "backup", "Backup", "Backup"],
-    ["attended", true, "Attended", "Attended"],
-    ["watch_later", true, "Watch later", "Watch later"]
+    ["interested", true, "Bookmark"],
+    ["priority", "first", "First choice"],
+    ["priority", "backup", "Backup"],
+    ["attended", true, "Attended"],
+    ["watch_later", true, "Watch later"]
   ];
   var buttons = [];
 
@@ -68,7 +70,7 @@
     buttons.forEach(function (b) {
       var on = pressed(b);
       b.el.setAttribute("aria-pressed", on ? "true" : "false");
-      b.label.textContent = on ? b.on : b.off;
+      b.label.textContent = b.name;
     });
   }
   function toggle(b) {
@@ -87,7 +89,7 @@
       return;
     }
     send([change]).then(function () {
-      say(b.title + ": " + (pressed(b) ? b.on : "not " + b.off.toLowerCase()) + ".");
+      say((b.title ? b.title + ": " : "") + b.name + (pressed(b) ? " on." : " off."));
     }, function (e) {
       m[b.field] = before;
       paint();
@@ -100,12 +102,8 @@
     el.className = "toggle " + extraClass;
     el.setAttribute("data-session", guid);
     var label = document.createElement("span");
-    var hidden = document.createElement("span");
-    hidden.className = "visually-hidden";
-    hidden.textContent = title ? ": " + title : "";
     el.appendChild(label);
-    el.appendChild(hidden);
-    var b = { el: el, label: label, guid: guid, title: title || "", field: f[0], value: f[1], off: f[2], on: f[3] };
+    var b = { el: el, label: label, guid: guid, title: title || "", field: f[0], value: f[1], name: f[2] };
     el.addEventListener("click", function () { toggle(b); });
     buttons.push(b);
     return el;
@@ -114,8 +112,10 @@
     boxes.forEach(function (box) {
       var guid = box.getAttribute("data-session");
       if (box.tagName === "A") {
-        var hidden = box.querySelector(".visually-hidden");
-        var title = hidden ? hidden.textContent.replace(/^:\s*/, "") : "";
+        // The box's title, for what the status line says.
+        var open = box.parentNode.querySelector("a:not(.bookmark)");
+        var bold = open && open.querySelector("b");
+        var title = (bold || open || { textContent: "" }).textContent.trim();
         box.parentNode.replaceChild(button(guid, title, fields[0], "bookmark"), box);
         return;
       }
@@ -133,14 +133,14 @@
     paint();
   }
 
-  fetch(api, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+  fetch(mine, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
     .then(function (r) {
-      if (r.status === 401) return null;
       if (!r.ok) throw new Error(r.statusText);
       return r.json();
     })
-    .then(function (list) {
+    .then(function (answer) {
       var pending = readLocal();
+      var list = answer.signed_in ? answer.marks : null;
       if (list === null) {
         Object.keys(pending).forEach(function (g) { mark(g).interested = pending[g].value === true; });
         enhance();

@@ -67,6 +67,8 @@ fn rule(path: &str) -> Option<(Access, Access)> {
             (SignedIn, SignedIn)
         }
         "/me/{edition}/agenda" => (SignedIn, NoMethod),
+        // Whether someone is signed in, and their marks if so: for the pages' script.
+        "/me/{edition}/marks.json" => (Anyone, NoMethod),
         "/me/{edition}/agenda/share" | "/me/{edition}/agenda/share/revoke" => (NoMethod, SignedIn),
         // Anyone holding a live link; an unknown token is 404 for everyone.
         "/me/{edition}/shared/{token}" => (Anyone, NoMethod),

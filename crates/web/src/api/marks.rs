@@ -80,7 +80,7 @@ pub struct ChangesOut {
     pub results: Vec<ChangeResult>,
 }
 
-pub(crate) fn mark_view(guid: &Guid, m: &Marks) -> MarkView {
+pub fn mark_view(guid: &Guid, m: &Marks) -> MarkView {
     MarkView {
         session: guid.to_string(),
         interested: m.interested.value,

@@ -14,7 +14,7 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use hallway_app::domain::Guid;
 use hallway_app::domain::agenda::{Marks, Priority, Set};
 use hallway_app::{MarkChange, Secret, Viewer};
@@ -232,6 +232,44 @@ pub async fn change(
             render(&p, status)
         }
     }
+}
+
+/// What the schedule pages' script reads: whether someone is signed in and, if so, their
+/// marks. Answered 200 to everyone, so that an anonymous page view logs no failed request;
+/// the script then keeps bookmarks in the browser.
+#[derive(serde::Serialize)]
+struct PageMarks {
+    signed_in: bool,
+    marks: Vec<crate::api::marks::MarkView>,
+}
+
+pub async fn for_pages(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Segments(edition): Segments<String>,
+) -> Result<Response, WebError> {
+    let body = match &visitor.viewer {
+        None => PageMarks {
+            signed_in: false,
+            marks: Vec::new(),
+        },
+        Some(viewer) => PageMarks {
+            signed_in: true,
+            marks: state
+                .app
+                .my_marks(viewer, &edition)
+                .await?
+                .iter()
+                .map(|(g, m)| crate::api::marks::mark_view(g, m))
+                .collect(),
+        },
+    };
+    let mut r = axum::Json(body).into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(r)
 }
 
 #[cfg(test)]

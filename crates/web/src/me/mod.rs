@@ -21,6 +21,7 @@ pub(crate) fn routes(routes: Routes) -> Routes {
             "/me/{edition}/sessions/{guid}",
             get(marks::show).post(marks::change),
         )
+        .route("/me/{edition}/marks.json", get(marks::for_pages))
         .route("/me/{edition}/agenda", get(agenda::mine))
         .route("/me/{edition}/agenda/share", post(agenda::share))
         .route("/me/{edition}/agenda/share/revoke", post(agenda::revoke))
