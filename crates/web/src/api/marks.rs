@@ -115,6 +115,7 @@ fn private(response: impl IntoResponse) -> Response {
         (status = 400, body = ErrorView, description = "An edition slug that is not one"),
         (status = 401, body = ErrorView, description = "Not signed in"),
         (status = 403, body = ErrorView, description = "A token for another edition"),
+        (status = 404, body = ErrorView, description = "No such released edition"),
     ))]
 pub async fn mine(
     State(state): State<AppState>,
@@ -123,6 +124,8 @@ pub async fn mine(
 ) -> Response {
     let run = async {
         let viewer = visitor.signed_in()?;
+        // An edition with nothing released is not found, not an empty list.
+        state.site.released(&edition).ok_or(WebError::NotFound)?;
         Ok::<_, WebError>(state.app.my_marks(viewer, &edition).await?)
     };
     match run.await {

@@ -160,7 +160,13 @@ pub async fn show(
         String::new(),
     )
     .await?;
-    Ok(token.with(&state.accounts, render(&p, StatusCode::OK)?))
+    let mut r = token.with(&state.accounts, render(&p, StatusCode::OK)?);
+    // A private note: never kept by a cache on the way.
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(r)
 }
 
 /// Applies the one change a form sent, then goes back; a refused change shows the page again
@@ -248,6 +254,7 @@ pub async fn for_pages(
     visitor: Visitor,
     Segments(edition): Segments<String>,
 ) -> Result<Response, WebError> {
+    state.site.released(&edition).ok_or(WebError::NotFound)?;
     let body = match &visitor.viewer {
         None => PageMarks {
             signed_in: false,
