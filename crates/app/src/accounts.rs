@@ -53,6 +53,13 @@ impl Secret {
     }
 }
 
+/// A secret as we make them: 64 lower-case hex digits. Anything else is not looked up.
+pub(crate) fn well_formed_secret(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Secret(***)")

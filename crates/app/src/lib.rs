@@ -12,6 +12,7 @@ mod import;
 mod mail;
 mod marks;
 mod my_changes;
+mod my_agenda;
 mod ops;
 mod permissions;
 mod qa;
@@ -67,6 +68,7 @@ pub use hallway_store::{
 pub use marks::MAX_CHANGES;
 pub use recordings::MAX_RECORDINGS_BYTES;
 pub use wrapup::MyDay;
+pub use my_agenda::AgendaData;
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};

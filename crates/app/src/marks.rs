@@ -5,7 +5,7 @@
 use crate::{App, AppError, Result, Viewer, parse_slug};
 use hallway_domain::Guid;
 use hallway_domain::agenda::{Marks, Set, check_note};
-use hallway_store::{MarkChange, MarkStore, Outcome};
+use hallway_store::{MarkChange, MarkStore, Outcome, StoreError};
 
 /// At most this many changes in one request (a device back from a day offline).
 pub const MAX_CHANGES: usize = 1000;
@@ -29,20 +29,42 @@ impl App {
         for (i, c) in changes.iter().enumerate() {
             if c.id.is_empty() || c.id.len() > 100 {
                 return Err(AppError::Invalid(format!(
-                    "change {}: its id must have 1 to 100 characters",
+                    "change {}, field id: it must have 1 to 100 characters",
                     i + 1
                 )));
             }
             if let Set::Note(note) = &c.set {
                 check_note(note)
-                    .map_err(|e| AppError::Invalid(format!("change {}: {e}", i + 1)))?;
+                    .map_err(|e| AppError::Invalid(format!("change {}, field note: {e}", i + 1)))?;
             }
         }
         let now = jiff::Timestamp::now().as_second();
-        Ok(self
+        match self
             .store
             .apply_marks(&edition, viewer.user, changes, now)
-            .await?)
+            .await
+        {
+            Ok(outcomes) => Ok(outcomes),
+            // Bad input naming the change whose session is unknown, so a device knows which
+            // to drop; an unknown edition stays not found.
+            Err(StoreError::NotFound(what)) if what.starts_with("session ") => {
+                Err(AppError::Invalid(
+                    match changes
+                        .iter()
+                        .position(|c| what == format!("session {}", c.session))
+                    {
+                        Some(i) => format!(
+                            "change {} (id {:?}): no session {} in {edition}",
+                            i + 1,
+                            changes[i].id,
+                            changes[i].session
+                        ),
+                        None => what,
+                    },
+                ))
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// The viewer's marks in an edition.

@@ -10,6 +10,7 @@ pub mod crowd;
 pub mod ids;
 pub mod model;
 pub mod my_changes;
+pub mod plan;
 pub mod proposal;
 pub mod qa;
 pub mod recording;

@@ -7,6 +7,7 @@
 #![allow(async_fn_in_trait)]
 
 mod accounts;
+mod agenda_shares;
 mod attendees;
 mod calendar_feeds;
 mod cfp;
@@ -39,6 +40,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 pub use accounts::{AccountStore, ApiToken, LinkPurpose, Membership, User};
+pub use agenda_shares::AgendaShareStore;
 pub use attendees::{AttendeeStore, NewAttendee};
 pub use calendar_feeds::{CalendarFeedStore, FeedSecret};
 pub use cfp::CfpStore;

@@ -15,6 +15,10 @@ const SQLITE: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_seats.sql")),
     (10, include_str!("../migrations/sqlite/0010_marks.sql")),
     (11, include_str!("../migrations/sqlite/0011_live.sql")),
+        12,
+        include_str!("../migrations/sqlite/0012_agenda_shares.sql"),
+),
+    (
         13,
         include_str!("../migrations/sqlite/0013_changes_feed.sql"),
 ),
@@ -47,6 +51,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (9, include_str!("../migrations/postgres/0009_seats.sql")),
     (10, include_str!("../migrations/postgres/0010_marks.sql")),
     (11, include_str!("../migrations/postgres/0011_live.sql")),
+    (
+        12,
+        include_str!("../migrations/postgres/0012_agenda_shares.sql"),
+),
     (
         13,
         include_str!("../migrations/postgres/0013_changes_feed.sql"),

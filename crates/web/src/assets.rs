@@ -17,6 +17,8 @@ const MANIFEST: &str = "application/manifest+json";
 const PNG: &str = "image/png";
 /// The icon sizes phones' home screens and app launchers ask for.
 const ICON_SIZES: [u32; 2] = [192, 512];
+/// Bookmarks and marks from the shared schedule pages; without it, their links lead to forms.
+const MARKS: &str = include_str!("../static/marks.js");
 /// The player's: resumes a recording and keeps the place.
 const WATCH: &str = include_str!("../static/watch.js");
 /// A session page's: suggestions that fit the signed-in viewer's agenda.
@@ -40,6 +42,7 @@ static PNG_ICONS: LazyLock<Vec<(u32, String, Vec<u8>)>> = LazyLock::new(|| {
         })
         .collect()
 });
+static MARKS_HREF: LazyLock<String> = LazyLock::new(|| hashed("marks", "js", MARKS.as_bytes()));
 static WATCH_HREF: LazyLock<String> = LazyLock::new(|| hashed("watch", "js", WATCH.as_bytes()));
 static DISCOVER_HREF: LazyLock<String> =
     LazyLock::new(|| hashed("discover", "js", DISCOVER.as_bytes()));
@@ -81,6 +84,10 @@ fn manifest() -> String {
     .to_string()
 }
 
+pub fn marks_href() -> &'static str {
+    &MARKS_HREF
+}
+
 pub fn watch_href() -> &'static str {
     &WATCH_HREF
 }
@@ -102,6 +109,7 @@ pub fn pages() -> Vec<(String, Page)> {
             Page::new(JS, SERVICE_WORKER),
         ),
         (MANIFEST_PATH.to_owned(), Page::new(MANIFEST, manifest())),
+        (marks_href().to_owned(), Page::new(JS, MARKS).immutable()),
         (watch_href().to_owned(), Page::new(JS, WATCH).immutable()),
         (
             discover_href().to_owned(),

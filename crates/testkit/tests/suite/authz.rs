@@ -77,6 +77,15 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         | "/me/{edition}/day/{date}"
         | "/me/{edition}/wrapup.md"
         | "/me/{edition}/wrapup.json" => (SignedIn, NoMethod),
+        "/api/v1/editions/{edition}/marks" | "/me/{edition}/sessions/{guid}" => {
+            (SignedIn, SignedIn)
+        }
+        "/me/{edition}/agenda" => (SignedIn, NoMethod),
+        // Whether someone is signed in, and their marks if so: for the pages' script.
+        "/me/{edition}/marks.json" => (Anyone, NoMethod),
+        "/me/{edition}/agenda/share" | "/me/{edition}/agenda/share/revoke" => (NoMethod, SignedIn),
+        // Anyone holding a live link; an unknown token is 404 for everyone.
+        "/me/{edition}/shared/{token}" => (Anyone, NoMethod),
         "/{edition}/qa/{guid}"
         | "/{edition}/qa/{guid}/projector"
         | "/api/v1/editions/{edition}/sessions/{guid}/qa" => (Anyone, NoMethod),
@@ -319,6 +328,7 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                 .replace("{id}", "1")
                 .replace("{kind}", "accepted")
                 .replace("{secret}", &secret);
+                .replace("{token}", &"0".repeat(64));
             assert!(
                 !url.contains('{'),
                 "{path}: a parameter this test does not fill"

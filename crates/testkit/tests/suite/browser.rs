@@ -27,6 +27,26 @@ async fn the_browsers_zone_is_offered_and_remembered() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn installable_and_the_schedule_reads_offline() {
     run_in_chromium("offline.mjs", "offline passed").await;
+async fn bookmarks_and_my_agenda_in_chromium() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let store = db.store().await;
+    let edition = released_kubecon(&app).await;
+    let people = [
+        "js@attendees.test",
+        "plain@attendees.test",
+        "guest@attendees.test",
+    ];
+    for email in people {
+        account(&app, &store, email).await;
+    }
+    let server = TestServer::start(app).await;
+    let mut args = vec![server.base.clone(), edition, "2026-03-25".into()];
+    args.extend(people.map(String::from));
+    args.push(PASSWORD.into());
+    let log = node("me.mjs", args).await;
+    assert!(log.contains("me flows passed"), "{log}");
+    server.stop().await;
 }
 
 /// Runs a script of tests/browser against a server with KubeCon EU 2026 released.

@@ -42,6 +42,7 @@ mod import;
 mod mail;
 mod marks;
 mod my_changes;
+mod my_agenda;
 mod ops;
 mod pages;
 mod qa;

@@ -23,6 +23,10 @@ pub struct SessionItem {
     pub time: String,
     pub room: Option<String>,
     pub speakers: String,
+    /// The attendee's marks page for it (the no-JavaScript bookmark), for sessions people
+    /// choose to attend; empty for breaks and desks.
+    pub marks_href: String,
+    pub guid: String,
 }
 
 impl SessionItem {
@@ -60,6 +64,12 @@ impl SessionItem {
                 .map(|sp| sp.display())
                 .collect::<Vec<_>>()
                 .join(" · "),
+            marks_href: if s.session_type.is_program() {
+                format!("/me/{edition}/sessions/{}", s.guid)
+            } else {
+                String::new()
+            },
+            guid: s.guid.to_string(),
         }
     }
 

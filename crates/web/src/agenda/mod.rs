@@ -20,6 +20,8 @@ pub mod speakers;
 pub(crate) mod when;
 
 pub use item::SessionItem;
+pub(crate) use item::session_href;
+pub(crate) use when::{day_label, time_range};
 
 use crate::AppState;
 use crate::error::WebError;

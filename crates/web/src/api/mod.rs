@@ -4,6 +4,7 @@
 //! undecodable query parameter is an error that names it, as on the pages.
 
 pub mod cfp;
+pub mod marks;
 pub mod review;
 pub mod second_chance;
 mod views;
@@ -269,7 +270,9 @@ pub async fn releases(
         second_chance::put_partners,
         second_chance::forwarded,
         second_chance::import,
-        second_chance::transparency
+        second_chance::transparency,
+        marks::mine,
+        marks::change
     ),
     modifiers(&BearerAuth),
     components(schemas(
@@ -305,7 +308,12 @@ pub async fn releases(
         review::DecisionBody,
         review::DecidedView,
         review::AssignmentView,
-        review::ShortView
+        review::ShortView,
+        marks::MarkView,
+        marks::ChangeIn,
+        marks::ChangesIn,
+        marks::ChangeResult,
+        marks::ChangesOut
     ))
 )]
 pub struct ApiDoc;
@@ -361,6 +369,10 @@ pub(crate) fn cfp_routes(routes: crate::Routes) -> crate::Routes {
         .route(
             "/api/v1/editions/{edition}/events/{event}/transparency",
             get(second_chance::transparency),
+        )
+        .route(
+            "/api/v1/editions/{edition}/marks",
+            get(marks::mine).post(marks::change),
         )
 }
 

@@ -8,6 +8,14 @@ mod calendar;
 mod changes;
 mod day;
 mod discover;
+//! The attendee's surface: what a signed-in attendee does with the schedule. A seat on a
+//! session with limited places; marks on sessions (bookmarks, priorities, attended, watch
+//! later, notes) as plain forms; my agenda and the read-only link that shares it.
+
+mod agenda;
+mod marks;
+mod note;
+mod qr;
 mod seats;
 mod settings;
 mod watch;
@@ -44,4 +52,13 @@ pub(crate) fn routes(routes: Routes) -> Routes {
         .route("/me/{edition}/day/{date}", get(day::show))
         .route("/me/{edition}/wrapup.md", get(day::wrapup_markdown))
         .route("/me/{edition}/wrapup.json", get(day::wrapup_json))
+        .route(
+            "/me/{edition}/sessions/{guid}",
+            get(marks::show).post(marks::change),
+        )
+        .route("/me/{edition}/marks.json", get(marks::for_pages))
+        .route("/me/{edition}/agenda", get(agenda::mine))
+        .route("/me/{edition}/agenda/share", post(agenda::share))
+        .route("/me/{edition}/agenda/share/revoke", post(agenda::revoke))
+        .route("/me/{edition}/shared/{token}", get(agenda::shared))
 }
