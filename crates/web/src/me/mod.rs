@@ -1,18 +1,15 @@
-//! The attendee's surface: what a signed-in attendee does with the schedule: a seat on a
-//! session with limited places; the changes to their bookmarked sessions; their settings
-//! (change mails, the calendar feed's address) and the private calendar feed; recordings that
-//! resume where they left off; suggestions that fit their agenda; the daily review and the
-//! wrap-up.
+//! The attendee's surface: what a signed-in attendee does with the schedule. Marks on
+//! sessions (bookmarks, priorities, attended, watch later, notes) as plain forms; my agenda and
+//! the read-only link that shares it; a seat on a session with limited places; the changes to
+//! their bookmarked sessions; their settings (change mails, the calendar feed's address) and
+//! the private calendar feed; recordings that resume where they left off; suggestions that fit
+//! their agenda; the daily review and the wrap-up.
 
+mod agenda;
 mod calendar;
 mod changes;
 mod day;
 mod discover;
-//! The attendee's surface: what a signed-in attendee does with the schedule. A seat on a
-//! session with limited places; marks on sessions (bookmarks, priorities, attended, watch
-//! later, notes) as plain forms; my agenda and the read-only link that shares it.
-
-mod agenda;
 mod marks;
 mod note;
 mod qr;
