@@ -11,8 +11,8 @@ mod export;
 mod import;
 mod mail;
 mod marks;
-mod my_changes;
 mod my_agenda;
+mod my_changes;
 mod ops;
 mod permissions;
 mod qa;
@@ -66,9 +66,9 @@ pub use hallway_store::{
     SeatListSummary, SeatRules, SeatState, Store,
 };
 pub use marks::MAX_CHANGES;
+pub use my_agenda::AgendaData;
 pub use recordings::MAX_RECORDINGS_BYTES;
 pub use wrapup::MyDay;
-pub use my_agenda::AgendaData;
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};

@@ -15,20 +15,19 @@ const SQLITE: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_seats.sql")),
     (10, include_str!("../migrations/sqlite/0010_marks.sql")),
     (11, include_str!("../migrations/sqlite/0011_live.sql")),
+    (
         12,
         include_str!("../migrations/sqlite/0012_agenda_shares.sql"),
-),
+    ),
     (
         13,
         include_str!("../migrations/sqlite/0013_changes_feed.sql"),
-),
-    (
-        14,
-        include_str!("../migrations/sqlite/0014_recordings.sql"),
-),
+    ),
+    (14, include_str!("../migrations/sqlite/0014_recordings.sql")),
     (
         15,
         include_str!("../migrations/sqlite/0015_seat_overlaps.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -54,15 +53,15 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         12,
         include_str!("../migrations/postgres/0012_agenda_shares.sql"),
-),
+    ),
     (
         13,
         include_str!("../migrations/postgres/0013_changes_feed.sql"),
-),
+    ),
     (
         14,
         include_str!("../migrations/postgres/0014_recordings.sql"),
-),
+    ),
     (
         15,
         include_str!("../migrations/postgres/0015_seat_overlaps.sql"),

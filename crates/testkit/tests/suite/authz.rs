@@ -327,7 +327,7 @@ async fn every_route_answers_every_role_by_its_rule(db: TestDb) {
                 .replace("{date}", &date)
                 .replace("{id}", "1")
                 .replace("{kind}", "accepted")
-                .replace("{secret}", &secret);
+                .replace("{secret}", &secret)
                 .replace("{token}", &"0".repeat(64));
             assert!(
                 !url.contains('{'),

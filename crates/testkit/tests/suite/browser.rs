@@ -27,6 +27,9 @@ async fn the_browsers_zone_is_offered_and_remembered() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn installable_and_the_schedule_reads_offline() {
     run_in_chromium("offline.mjs", "offline passed").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bookmarks_and_my_agenda_in_chromium() {
     let db = TestDb::sqlite();
     let app = db.app().await;
