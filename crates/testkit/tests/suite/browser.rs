@@ -28,7 +28,6 @@ async fn the_browsers_zone_is_offered_and_remembered() {
 async fn installable_and_the_schedule_reads_offline() {
     run_in_chromium("offline.mjs", "offline passed").await;
 }
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bookmarks_and_my_agenda_in_chromium() {
     let db = TestDb::sqlite();
@@ -286,15 +285,6 @@ async fn the_call_for_papers_and_its_review_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_seat_taken_given_up_offered_claimed_and_checked_in_in_chromium() {
     use hallway_testkit::domain::seats::SignUp;
-/// A recording played in Chromium: its place kept by the page's script as it plays and on
-/// pause, resumed after a reload, listed under "continue watching"; then the day's review and
-/// the wrap-up downloaded as Markdown and JSON (tests/browser/watch.mjs, axe-core on each
-/// page). The recording is a small WAV file served beside the test, with byte ranges as a
-/// media server answers them, so that the browser can seek in it.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_recording_resumes_and_the_wrapup_exports_in_chromium() {
-    use hallway_testkit::domain::agenda::Set;
-    use hallway_testkit::hallway_app::MarkChange;
     let db = TestDb::sqlite();
     let app = db.app().await;
     let store = db.store().await;
@@ -348,6 +338,21 @@ async fn a_recording_resumes_and_the_wrapup_exports_in_chromium() {
         app.take_seat(&third[0], &edition, &session).await.unwrap(),
         SignUp::Waiting(1)
     );
+}
+
+/// A recording played in Chromium: its place kept by the page's script as it plays and on
+/// pause, resumed after a reload, listed under "continue watching"; then the day's review and
+/// the wrap-up downloaded as Markdown and JSON (tests/browser/watch.mjs, axe-core on each
+/// page). The recording is a small WAV file served beside the test, with byte ranges as a
+/// media server answers them, so that the browser can seek in it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_resumes_and_the_wrapup_exports_in_chromium() {
+    use hallway_testkit::domain::agenda::Set;
+    use hallway_testkit::hallway_app::MarkChange;
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let store = db.store().await;
+    let orga = operator();
     let edition = released_kubecon_sample(&app).await;
     let schedule = app
         .latest_release(&Slug::parse(&edition).unwrap())
