@@ -1,15 +1,17 @@
 // Offline and installable, on a phone: the site passes Chromium's own installability check
 // (manifest, icons, a service worker that answers fetches); once the schedule has been opened,
 // it reads with the network gone, days not opened yet included; a page never opened says it
-// is not kept instead of failing blank.
-// Usage: node offline.mjs BASE_URL EDITION
+// is not kept instead of failing blank. Then an attendee's own: their agenda reads offline,
+// a bookmark and a note made offline are kept on the device and sent when the network
+// returns, each once.
+// Usage: node offline.mjs BASE_URL EDITION EMAIL PASSWORD
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const [base, edition] = process.argv.slice(2);
+const [base, edition, email, password] = process.argv.slice(2);
 // A profile on disk, as a person's browser has: Chromium installs nothing from incognito.
 const profile = mkdtempSync(join(tmpdir(), "hallway-offline-"));
 const context = await chromium.launchPersistentContext(profile, {
@@ -65,6 +67,61 @@ try {
   assert.equal(never.status(), 503);
   assert.match(await page.locator("h1").innerText(), /offline/i);
   await context.setOffline(false);
+
+  // The attendee signs in and bookmarks a session of the first day, online.
+  await page.goto(`${base}/account/login`);
+  await page.getByLabel("E-mail address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Log in" }).click()]);
+  const list = `${base}${days[1]}list`;
+  await page.goto(list);
+  const pressed = (g) => page.waitForFunction((guid) => document.querySelector(`button.bookmark[data-session="${guid}"]`)?.getAttribute("aria-pressed") === "true", g);
+  const online = page.locator("li.session button.bookmark").nth(0);
+  await online.waitFor();
+  const a = await online.getAttribute("data-session");
+  await online.click();
+  await pressed(a);
+  // Its marks page, with the note's form, opened once online.
+  await page.goto(`${base}/me/${edition}/sessions/${a}`);
+  await page.getByRole("textbox", { name: /^Note/ }).waitFor();
+  const agenda = `${base}/me/${edition}/agenda`;
+  await page.goto(agenda);
+  assert.ok(await page.locator(`.pick a[href*="${a}"]`).count() > 0, "bookmarked online, in the agenda");
+
+  // Offline: the agenda still reads; a bookmark and a note are kept on the device.
+  await context.setOffline(true);
+  await page.reload();
+  assert.ok(await page.locator(`.pick a[href*="${a}"]`).count() > 0, "the agenda reads offline");
+  await page.goto(list);
+  const offline = page.locator("li.session button.bookmark").nth(5);
+  await offline.waitFor();
+  const b = await offline.getAttribute("data-session");
+  await pressed(a);
+  await offline.click();
+  await pressed(b);
+  await page.waitForFunction(() => /this device/i.test(document.querySelector(".mark-status")?.textContent || ""));
+  await page.goto(`${base}/me/${edition}/sessions/${a}`);
+  await page.getByRole("textbox", { name: /^Note/ }).fill("Ask about the migration plan.");
+  await page.getByRole("button", { name: /save the note/i }).click();
+  await page.waitForFunction(() => /this device/i.test(document.querySelector(".mark-status")?.textContent || ""));
+
+  // Back online: both reach the server, once each, without a reload.
+  await context.setOffline(false);
+  const server = async () => page.evaluate(async (api) => {
+    const r = await fetch(api, { cache: "no-store", headers: { Accept: "application/json" } });
+    return r.ok ? r.json() : null;
+  }, `${base}/api/v1/editions/${edition}/marks`);
+  let marks = null;
+  for (let i = 0; i < 100; i++) {
+    marks = await server();
+    const mine = (g) => marks && marks.find((m) => m.session === g);
+    if (mine(b)?.interested && mine(a)?.note === "Ask about the migration plan.") break;
+    await page.waitForTimeout(200);
+  }
+  const byGuid = Object.fromEntries(marks.map((m) => [m.session, m]));
+  assert.equal(byGuid[b]?.interested, true, "the offline bookmark reached the server");
+  assert.equal(byGuid[a]?.note, "Ask about the migration plan.", "the offline note reached the server");
+  assert.equal(await page.evaluate((e) => localStorage.getItem(`hallway.outbox.${e}`), edition), null, "nothing left to send");
 
   assert.deepEqual(errors, []);
   console.log("offline passed");

@@ -3,15 +3,24 @@
 // a reload. Signed in, marks come from and go to /api/v1/editions/{edition}/marks; not signed
 // in, bookmarks stay in this browser and are sent once after sign-in, as changes with ids
 // chosen here, so that sending them twice applies them once.
+//
+// Offline, a signed-in attendee's changes (bookmarks here, a note on the marks page) wait in
+// this device's outbox and are sent when the network returns, each with its id and the time it
+// was made: the server applies each once and the latest change of a field wins, so nothing is
+// lost or applied twice, whatever order devices come back in.
 (function () {
   "use strict";
   var main = document.querySelector("main[data-edition]");
+  var noteForm = document.querySelector("form.note-form[data-edition][data-session]");
   var boxes = document.querySelectorAll("a.bookmark[data-session], .my-marks[data-session]");
-  if (!main || boxes.length === 0 || !window.fetch) return;
-  var edition = main.getAttribute("data-edition");
+  if (!window.fetch) return;
+  if (noteForm) main = noteForm.parentNode;
+  else if (!main || boxes.length === 0) return;
+  var edition = (noteForm || main).getAttribute("data-edition");
   var api = "/api/v1/editions/" + encodeURIComponent(edition) + "/marks";
   var mine = "/me/" + encodeURIComponent(edition) + "/marks.json";
   var localKey = "hallway.marks." + edition;
+  var outboxKey = "hallway.outbox." + edition;
   var marks = {};
   var signedIn = false;
   var status = document.createElement("p");
@@ -53,6 +62,94 @@
   }
 
   // A toggle keeps its name; aria-pressed (and the style) says whether it is on.
+  // Signed-in changes the server has not acknowledged yet, oldest first.
+  function readOutbox() {
+    try { return JSON.parse(localStorage.getItem(outboxKey) || "[]") || []; } catch (e) { return []; }
+  }
+  function writeOutbox(list) {
+    try {
+      if (list.length === 0) localStorage.removeItem(outboxKey);
+      else localStorage.setItem(outboxKey, JSON.stringify(list));
+      return true;
+    } catch (e) { return false; }
+  }
+  function without(sent) {
+    var ids = sent.map(function (c) { return c.id; });
+    writeOutbox(readOutbox().filter(function (c) { return ids.indexOf(c.id) < 0; }));
+  }
+  function queue(change) {
+    var box = readOutbox();
+    box.push(change);
+    return writeOutbox(box);
+  }
+  // A refusal for good (bad input), as opposed to the network or the server failing.
+  function refused(e) { return e.status && e.status !== 401 && e.status < 500; }
+  var offlineNote = "Saved on this device; sent when the network is back.";
+  var flushing = null;
+  // Sends the outbox. A batch refused as a whole is sent change by change, so that one bad
+  // change (a session gone from the edition) does not hold the others back forever.
+  function flush() {
+    if (flushing) return flushing;
+    var pending = readOutbox();
+    if (pending.length === 0) return Promise.resolve(0);
+    flushing = send(pending).then(function () {
+      without(pending);
+      // The offline copy of my marks (kept by the service worker) follows what was sent.
+      fetch(mine, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+        .catch(function () { /* offline again: the outbox was sent, the copy is older */ });
+      return pending.length;
+    }, function (e) {
+      if (!refused(e)) throw e;
+      return pending.reduce(function (chain, c) {
+        return chain.then(function (n) {
+          return send([c]).then(function () { without([c]); return n + 1; }, function (e1) {
+            if (!refused(e1)) throw e1;
+            without([c]);
+            say("Not saved: " + e1.message);
+            return n;
+          });
+        });
+      }, Promise.resolve(0));
+    }).then(function (n) { flushing = null; return n; }, function (e) { flushing = null; throw e; });
+    return flushing;
+  }
+  // Tried again when the browser says it is back online, and on a timer, since a network that
+  // comes back is not always announced.
+  var retry = null;
+  var retryAfter = 5000;
+  function flushAndSay() {
+    flush().then(function (n) {
+      retryAfter = 5000;
+      if (n) say(n + " change" + (n === 1 ? "" : "s") + " made offline saved.");
+    }, function () {
+      if (retry) return;
+      retry = setTimeout(function () { retry = null; flushAndSay(); }, retryAfter);
+      retryAfter = Math.min(retryAfter * 2, 60000);
+    });
+  }
+  window.addEventListener("online", flushAndSay);
+
+  if (noteForm) {
+    // The note goes through the outbox like any change: saved now when the network is there
+    // (the page then shows it rendered), kept on the device and sent later when it is not.
+    status.className = "mark-status";
+    noteForm.addEventListener("submit", function (event) {
+      var text = noteForm.querySelector("textarea").value;
+      var change = { id: newId(), session: noteForm.getAttribute("data-session"), field: "note", value: text, at: Date.now() };
+      if (!queue(change)) return; // No storage here: the form posts as without JavaScript.
+      event.preventDefault();
+      flush().then(function () {
+        if (!readOutbox().some(function (c) { return c.id === change.id; })) window.location.reload();
+      }, function (e) {
+        if (e.status === 401) { without([change]); say("Not saved: " + e.message); return; }
+        say("Note saved on this device; sent when the network is back.");
+        flushAndSay();
+      });
+    });
+    flushAndSay();
+    return;
+  }
+
   var fields = [
     ["interested", true, "Bookmark"],
     ["priority", "first", "First choice"],
@@ -88,12 +185,20 @@
         : "This browser keeps nothing: sign in to bookmark.");
       return;
     }
-    send([change]).then(function () {
-      say((b.title ? b.title + ": " : "") + b.name + (pressed(b) ? " on." : " off."));
+    var done = function () { say((b.title ? b.title + ": " : "") + b.name + (pressed(b) ? " on." : " off.")); };
+    var undo = function (e) { m[b.field] = before; paint(); say("Not saved: " + e.message); };
+    // Kept on the device first, so that a change made offline is sent later.
+    if (!queue(change)) {
+      send([change]).then(done, undo);
+      return;
+    }
+    flush().then(function () {
+      if (readOutbox().some(function (c) { return c.id === change.id; })) undo(new Error("refused"));
+      else done();
     }, function (e) {
-      m[b.field] = before;
-      paint();
-      say("Not saved: " + e.message);
+      if (e.status === 401) { without([change]); undo(e); return; }
+      say(offlineNote);
+      flushAndSay();
     });
   }
   function button(guid, title, f, extraClass) {
@@ -148,6 +253,11 @@
       }
       signedIn = true;
       list.forEach(function (m) { marks[m.session] = m; });
+      // Changes still waiting on this device show as made.
+      readOutbox().forEach(function (c) {
+        if (c.field !== "note") mark(c.session)[c.field] = c.value === "none" ? "" : c.value;
+      });
+      flushAndSay();
       var changes = Object.keys(pending).map(function (g) { return pending[g]; });
       enhance();
       if (changes.length === 0) return;

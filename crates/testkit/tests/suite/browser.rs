@@ -24,9 +24,26 @@ async fn the_browsers_zone_is_offered_and_remembered() {
     run_in_chromium("zone.mjs", "zone offer passed").await;
 }
 
+/// Installable, the schedule read offline, and an attendee's agenda, bookmark and note offline
+/// then sent once back online (tests/browser/offline.mjs).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn installable_and_the_schedule_reads_offline() {
-    run_in_chromium("offline.mjs", "offline passed").await;
+async fn installable_and_the_schedule_and_my_marks_work_offline() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let store = db.store().await;
+    let edition = released_kubecon(&app).await;
+    let email = "offline@attendees.test";
+    account(&app, &store, email).await;
+    let server = TestServer::start(app).await;
+    let args = vec![
+        server.base.clone(),
+        edition,
+        email.to_owned(),
+        PASSWORD.to_owned(),
+    ];
+    let log = node("offline.mjs", args).await;
+    assert!(log.contains("offline passed"), "{log}");
+    server.stop().await;
 }
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bookmarks_and_my_agenda_in_chromium() {

@@ -251,11 +251,12 @@ fn released(state: &AppState, edition: &str) -> Result<std::sync::Arc<Released>,
     state.site.released(edition).ok_or(WebError::NotFound)
 }
 
-/// Personal: never kept by a cache, never sent on as a referrer (a shared link's token).
+/// Personal: kept by no cache but the person's own browser (its offline copy, checked again
+/// each time), never sent on as a referrer (a shared link's token).
 fn private(mut r: Response) -> Response {
     r.headers_mut().insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
+        HeaderValue::from_static("private, no-cache"),
     );
     r.headers_mut().insert(
         header::REFERRER_POLICY,

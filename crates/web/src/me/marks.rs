@@ -161,10 +161,10 @@ pub async fn show(
     )
     .await?;
     let mut r = token.with(&state.accounts, render(&p, StatusCode::OK)?);
-    // A private note: never kept by a cache on the way.
+    // A private note: kept by no cache on the way, only by the person's browser for offline use.
     r.headers_mut().insert(
         header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("private, no-store"),
+        axum::http::HeaderValue::from_static("private, no-cache"),
     );
     Ok(r)
 }
@@ -272,9 +272,10 @@ pub async fn for_pages(
         },
     };
     let mut r = axum::Json(body).into_response();
+    // The person's browser keeps it for offline pages (the service worker), nothing else does.
     r.headers_mut().insert(
         header::CACHE_CONTROL,
-        axum::http::HeaderValue::from_static("private, no-store"),
+        axum::http::HeaderValue::from_static("private, no-cache"),
     );
     Ok(r)
 }
