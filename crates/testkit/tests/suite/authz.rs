@@ -65,8 +65,8 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/{edition}/seats/{guid}" => (SignedIn, NoMethod),
         "/me/{edition}/watch/{guid}" => (SignedIn, SignedIn),
         "/me/{edition}/watch/{guid}/position" => (NoMethod, SignedIn),
+        "/me/{edition}/similar/{guid}" => (Anyone, NoMethod),
         "/me/{edition}/watching"
-        | "/me/{edition}/similar/{guid}"
         | "/me/{edition}/day/{date}"
         | "/me/{edition}/wrapup.md"
         | "/me/{edition}/wrapup.json" => (SignedIn, NoMethod),
