@@ -8,7 +8,7 @@
   fetch(url, { credentials: "same-origin", headers: { accept: "application/json" } })
     .then(function (r) { return r.ok ? r.json() : null; })
     .then(function (picks) {
-      if (!picks) return;
+      if (!picks || !picks.signed_in) return;
       box.querySelectorAll("ul[data-list]").forEach(function (list) {
         var chosen = picks[list.dataset.list] || [];
         var items = {};

@@ -72,8 +72,8 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/me/{edition}/calendar/{secret}" => (Anyone, NoMethod),
         "/me/{edition}/watch/{guid}" => (SignedIn, SignedIn),
         "/me/{edition}/watch/{guid}/position" => (NoMethod, SignedIn),
+        "/me/{edition}/similar/{guid}" => (Anyone, NoMethod),
         "/me/{edition}/watching"
-        | "/me/{edition}/similar/{guid}"
         | "/me/{edition}/day/{date}"
         | "/me/{edition}/wrapup.md"
         | "/me/{edition}/wrapup.json" => (SignedIn, NoMethod),

@@ -16,8 +16,11 @@ use hallway_app::domain::Guid;
 use hallway_app::domain::similar::Suggestion;
 use serde::Serialize;
 
+/// Nobody signed in: the page's own order stands. Said with 200, not 401, so that every
+/// anonymous reader's browser does not log an error.
 #[derive(Serialize)]
 pub struct Picks {
+    signed_in: bool,
     by_text: Vec<Pick>,
     by_bookmarks: Vec<Pick>,
 }
@@ -34,8 +37,15 @@ pub async fn similar(
     Segments((edition, guid)): Segments<(String, String)>,
 ) -> Response {
     let result = async {
-        let viewer = visitor.signed_in()?;
         let a = agenda(&state, &edition)?;
+        let Some(viewer) = visitor.viewer.as_ref() else {
+            return Ok(Json(Picks {
+                signed_in: false,
+                by_text: Vec::new(),
+                by_bookmarks: Vec::new(),
+            })
+            .into_response());
+        };
         let s = &a.released.schedule;
         let guid = Guid::parse(&guid).map_err(|_| WebError::NotFound)?;
         let i = (s.sessions.iter())
@@ -60,6 +70,7 @@ pub async fn similar(
         };
         Ok::<_, WebError>(
             Json(Picks {
+                signed_in: true,
                 by_text: picks(&sim.by_text),
                 by_bookmarks: picks(&sim.by_bookmarks),
             })
