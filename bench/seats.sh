@@ -22,7 +22,8 @@ if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
 fi
 # The driver opens this many connections at once; the server one more each.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-cargo build --profile "$profile" --locked -p hallway -p hallway-testkit --example seat_rush
+cargo build --profile "$profile" --locked -p hallway --bin hallway
+cargo build --profile "$profile" --locked -p hallway-testkit --example seat_rush
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -79,6 +79,8 @@ struct Answer {
     millis: f64,
     status: u16,
     outcome: Option<SignUp>,
+    /// What a failed request said, to tell why.
+    said: String,
 }
 
 /// What the seat page says after a sign-up.
@@ -128,11 +130,13 @@ async fn rush(base: &str, path: &str, people: &[(String, String)]) -> (Vec<Answe
                 Ok(r) => (r.status().as_u16(), r.text().await.unwrap_or_default()),
                 Err(e) => (0, e.to_string()),
             };
+            let outcome = outcome_of(&page);
             Answer {
                 email,
                 millis: sent.elapsed().as_secs_f64() * 1000.0,
                 status,
-                outcome: outcome_of(&page),
+                outcome,
+                said: if status == 200 { String::new() } else { page },
             }
         }));
     }
@@ -149,6 +153,10 @@ fn report(name: &str, answers: &[Answer], wall: Duration) {
     let mut ms: Vec<f64> = answers.iter().map(|a| a.millis).collect();
     ms.sort_by(f64::total_cmp);
     println!("{name}_requests {}", answers.len());
+    if let Some(a) = answers.iter().find(|a| a.status != 200) {
+        let said: String = a.said.chars().take(600).collect();
+        eprintln!("{name}: {} got HTTP {}: {said}", a.email, a.status);
+    }
     println!(
         "{name}_errors {}",
         answers.iter().filter(|a| a.status != 200).count()
@@ -213,7 +221,7 @@ async fn main() {
 
     // A real server on the database, as an operator runs it.
     let base = format!("http://127.0.0.1:{port}");
-    let _server = Server(
+    let server = Server(
         Command::new(binary)
             .args([
                 "--database",
@@ -235,14 +243,17 @@ async fn main() {
     );
     let probe = reqwest::Client::new();
     let mut up = false;
+    // Ready, not just listening: the releases rendered and the database reachable.
     for _ in 0..600 {
-        if probe.get(format!("{base}/healthz")).send().await.is_ok() {
+        if let Ok(r) = probe.get(format!("{base}/readyz")).send().await
+            && r.status().is_success()
+        {
             up = true;
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(up, "hallway serve did not answer on {base}");
+    assert!(up, "hallway serve was not ready on {base}");
 
     let page = format!("/{edition}/seats/{session}");
     let (answers, wall) = rush(&base, &format!("{page}/take"), &people).await;
@@ -379,6 +390,7 @@ async fn main() {
         "still never oversold after the cancellations",
         &mut failures,
     );
+    drop(server);
     if !failures.is_empty() {
         eprintln!("failed: {failures:?}");
         std::process::exit(1);
