@@ -8,10 +8,12 @@ mod crowd;
 mod error;
 mod export;
 mod import;
+mod limits;
 mod mail;
 mod marks;
 mod ops;
 mod permissions;
+mod presence;
 mod qa;
 mod release;
 mod reminders;
@@ -22,6 +24,7 @@ mod second_chance;
 mod sweeps;
 pub mod timetable;
 mod transparency;
+mod venue;
 
 pub use accounts::{
     ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
@@ -52,11 +55,17 @@ pub use seats::{MySeat, SeatStatus};
 pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
 
 pub use hallway_domain as domain;
+pub use hallway_domain::venue::MAX_MESSAGE as MAX_CONTACT_CHARS;
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
 pub use hallway_store::{
     Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatState, Store,
 };
+pub use limits::RateLimit;
 pub use marks::MAX_CHANGES;
+pub use presence::{CONTACT_LIMIT, ContactView, ONLINE_SECONDS, Presenter};
+pub use venue::{
+    DoorCtx, FILL_CACHE_SECONDS, FillFigure, FillNow, FillView, Overflow, RoomNow, fill_csv,
+};
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};
@@ -76,6 +85,10 @@ struct Inner {
     templates: mail::Templates,
     /// Where people reach the site: links in mail point there.
     public_url: String,
+    /// The fill of the sessions now, kept a few seconds: every open page polls it.
+    fill_cache: venue::FillCache,
+    /// When this process last wrote each viewer as seen.
+    seen: presence::SeenCache,
 }
 
 impl App {
@@ -85,6 +98,8 @@ impl App {
             inner: Arc::new(Inner {
                 templates: mail::Templates::new(),
                 public_url: "http://localhost:8080".to_owned(),
+                fill_cache: Default::default(),
+                seen: Default::default(),
             }),
         }
     }
@@ -94,6 +109,8 @@ impl App {
         self.inner = Arc::new(Inner {
             templates: mail::Templates::new(),
             public_url: public_url.trim_end_matches('/').to_owned(),
+            fill_cache: Default::default(),
+            seen: Default::default(),
         });
         self
     }

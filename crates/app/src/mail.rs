@@ -35,6 +35,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "team_invitation",
         include_str!("../mail/team_invitation.txt"),
     ),
+    (
+        "contact_request",
+        include_str!("../mail/contact_request.txt"),
+    ),
+    ("contact_answer", include_str!("../mail/contact_answer.txt")),
 ];
 
 /// What a message says, with what its template needs.
@@ -82,6 +87,18 @@ pub enum MailKind {
         role: String,
         url: String,
     },
+    ContactRequest {
+        title: String,
+        text: String,
+        url: String,
+    },
+    ContactAnswer {
+        speaker: String,
+        title: String,
+        text: String,
+        answer: String,
+        url: String,
+    },
 }
 
 impl MailKind {
@@ -95,6 +112,8 @@ impl MailKind {
             Self::ProposalStatus { .. } => "proposal_status",
             Self::SpeakerInvitation { .. } => "speaker_invitation",
             Self::TeamInvitation { .. } => "team_invitation",
+            Self::ContactRequest { .. } => "contact_request",
+            Self::ContactAnswer { .. } => "contact_answer",
         }
     }
 
@@ -129,6 +148,14 @@ impl MailKind {
             Self::TeamInvitation { edition, role, url } => {
                 minijinja::context! { edition, role, url }
             }
+            Self::ContactRequest { title, text, url } => minijinja::context! { title, text, url },
+            Self::ContactAnswer {
+                speaker,
+                title,
+                text,
+                answer,
+                url,
+            } => minijinja::context! { speaker, title, text, answer, url },
         }
     }
 }
@@ -194,6 +221,16 @@ impl App {
             )
             .await?;
         Ok(())
+    }
+
+    /// A message rendered for the store to queue with the change it belongs to.
+    pub(crate) fn letter(&self, to: &Email, kind: MailKind) -> Result<hallway_store::Letter> {
+        let (subject, body) = self.inner.templates.render(&kind, &self.inner.public_url)?;
+        Ok(hallway_store::Letter {
+            recipient: to.to_string(),
+            subject,
+            body,
+        })
     }
 
     /// The newest messages of the outbox, what went out and what failed.

@@ -21,6 +21,9 @@ impl App {
             if let Err(e) = self.remind_unconfirmed(now).await {
                 tracing::error!(cause = %crate::cause_chain(&e), "reminding unconfirmed speakers failed");
             }
+            if let Err(e) = self.forget_old_hits(now.as_second()).await {
+                tracing::error!(cause = %crate::cause_chain(&e), "forgetting old rate-limit hits failed");
+            }
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}
                 changed = stop.changed() => {

@@ -12,10 +12,12 @@ mod cfp;
 mod cfp_flow;
 mod editions;
 mod error;
+mod limits;
 mod marks;
 mod migrate;
 mod ops;
 mod outbox;
+mod presence;
 mod qa;
 mod releases;
 mod review;
@@ -24,6 +26,7 @@ mod scheduling;
 mod seats;
 mod second_chance;
 mod submissions;
+mod venue;
 
 pub use error::StoreError;
 
@@ -40,9 +43,11 @@ pub use attendees::{AttendeeStore, NewAttendee};
 pub use cfp::CfpStore;
 pub use cfp_flow::{CfpFlowStore, DuplicatePair, SpeakerInvitation, TeamInvitation};
 pub use editions::EditionStore;
+pub use limits::{Limit, LimitStore};
 pub use marks::{MarkChange, MarkStore, Outcome};
 pub use ops::PoolUse;
 pub use outbox::{Mail, MailState, MailStatus, NewMail, OutboxStore};
+pub use presence::{Letter, PresenceStore, StoredContact};
 pub use qa::{QaFailure, QaStore, Room, StoredQuestion};
 pub use releases::ReleaseStore;
 pub use review::{Board, DeclaredConflict, ReviewStore, ReviewerRow, RunRecord, StoredReview};
@@ -51,6 +56,7 @@ pub use scheduling::SchedulingStore;
 pub use seats::{Changed, HeldSeat, SeatLine, SeatList, SeatState, SeatStore};
 pub use second_chance::{EventRef, Forwarded, SecondChanceStore};
 pub use submissions::{LogEntry, NewSubmission, SubmissionStore, Transition};
+pub use venue::{FillChange, StoredFill, VenueStore};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -8,6 +8,8 @@ const STYLESHEET: &str = include_str!("../static/hallway.css");
 const ICON: &str = include_str!("../static/hallway.svg");
 /// Progressive: every page works without it.
 const SCRIPT: &str = include_str!("../static/hallway.js");
+/// Live fill, presence and inbox news on pages that work without it.
+const VENUE_SCRIPT: &str = include_str!("../static/venue.js");
 
 fn hashed(name: &str, ext: &str, bytes: &str) -> String {
     format!(
@@ -19,6 +21,7 @@ fn hashed(name: &str, ext: &str, bytes: &str) -> String {
 static CSS_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "css", STYLESHEET));
 static ICON_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "svg", ICON));
 static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "js", SCRIPT));
+static VENUE_SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| hashed("venue", "js", VENUE_SCRIPT));
 
 pub fn css_href() -> &'static str {
     &CSS_HREF
@@ -32,6 +35,10 @@ pub fn script_href() -> &'static str {
     &SCRIPT_HREF
 }
 
+pub fn venue_script_href() -> &'static str {
+    &VENUE_SCRIPT_HREF
+}
+
 pub fn pages() -> Vec<(String, Page)> {
     vec![
         (
@@ -40,5 +47,9 @@ pub fn pages() -> Vec<(String, Page)> {
         ),
         (icon_href().to_owned(), Page::new(SVG, ICON).immutable()),
         (script_href().to_owned(), Page::new(JS, SCRIPT).immutable()),
+        (
+            venue_script_href().to_owned(),
+            Page::new(JS, VENUE_SCRIPT).immutable(),
+        ),
     ]
 }
