@@ -50,7 +50,7 @@ fn line(r: RoomNow, tz: &TimeZone) -> RoomLine {
             mark: f.mark,
         }),
         next: r.next.map_or_else(String::new, |(title, t)| {
-            format!("{} {title}", t.to_zoned(tz.clone()).strftime("%H:%M"))
+            format!("{} {title}", t.to_zoned(tz.clone()).strftime("%a %H:%M"))
         }),
         slug: r.slug,
         name: r.name,
