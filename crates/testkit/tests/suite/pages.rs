@@ -15,12 +15,17 @@ async fn page(server: &TestServer, path: &str, status: StatusCode) -> String {
 /// release (when the test ran) and the hashes in the assets' URLs (any change to the CSS or JS).
 pub(crate) fn stable(page: &str) -> String {
     let mut out = without_release_times(page);
-    for ext in [".css", ".js", ".svg"] {
+    for (name, ext) in [
+        ("/static/hallway.", ".css"),
+        ("/static/hallway.", ".js"),
+        ("/static/hallway.", ".svg"),
+        ("/static/venue.", ".js"),
+    ] {
         let mut kept = String::new();
         let mut rest = out.as_str();
-        while let Some((before, after)) = rest.split_once("/static/hallway.") {
+        while let Some((before, after)) = rest.split_once(name) {
             kept.push_str(before);
-            kept.push_str("/static/hallway.");
+            kept.push_str(name);
             match after.split_once(ext) {
                 Some((hash, tail)) if hash.len() == 8 => {
                     kept.push_str("[hash]");
