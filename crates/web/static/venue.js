@@ -69,8 +69,11 @@
     return document.querySelectorAll('a[href^="' + base + "sessions/" + guid + '"]');
   }
 
+  // A page showing another moment (?at=) shows that moment's fill.
+  var at = new URLSearchParams(window.location.search).get("at");
+  var fillUrl = base + "fill.json" + (at ? "?at=" + encodeURIComponent(at) : "");
   every(30, function () {
-    get(base + "fill.json", function (j) {
+    get(fillUrl, function (j) {
       clear("fillmark");
       var marked = document.querySelectorAll(".fill-filling, .fill-full");
       for (var m = 0; m < marked.length; m++) marked[m].classList.remove("fill-filling", "fill-full");

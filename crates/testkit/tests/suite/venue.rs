@@ -934,6 +934,39 @@ async fn the_presence_and_contact_pages_work_without_javascript(db: TestDb) {
     server.stop().await;
 }
 
+/// Door staff count on a phone in Chromium, and the public pages' script marks the session
+/// full (tests/browser/venue.mjs).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn door_staff_on_a_phone_and_the_schedule_marked_full_in_chromium() {
+    let db = TestDb::sqlite();
+    let s = setup(&db).await;
+    let server = TestServer::start(s.app.clone()).await;
+    let e = &s.edition;
+    let start = s.talk.slots[0].start + jiff::SignedDuration::from_mins(5);
+    let at = at_query(start);
+    let room = s.talk.slots[0].room.clone().unwrap();
+    let day = s.schedule.edition.day_of(s.talk.slots[0].start).to_string();
+    let log = crate::browser::node(
+        "venue.mjs",
+        vec![
+            server.base.clone(),
+            s.staff[0].1.clone(),
+            format!("/{e}/door/{room}{at}"),
+            format!("/{e}/sessions/{}{at}", s.talk.guid),
+            format!("/{e}/schedule/{day}/{at}"),
+        ],
+    )
+    .await;
+    assert!(log.contains("venue flows passed"), "{log}");
+    let fill = s
+        .app
+        .fill_of(&s.schedule, &s.talk.guid.to_string())
+        .await
+        .unwrap();
+    assert_eq!((fill.people, fill.mark), (3, "full"));
+    server.stop().await;
+}
+
 /// Each page through the Nu HTML Checker, and its snapshot (on SQLite: the pages are the same
 /// on both backends), with what changes from run to run replaced.
 async fn check_pages(db: &TestDb, pages: &[(&str, String)], _stable: &[&str]) {
