@@ -36,12 +36,13 @@
     for (var i = 0; i < old.length; i++) old[i].parentNode.removeChild(old[i]);
   }
 
-  // A heartbeat while the page is open; a visitor who is not signed in is told once (401).
+  // A heartbeat while the page is open; a visitor who is not signed in is told once.
   var beating = true;
   function beat() {
     if (!beating) return;
     fetch(base + "presence/beat", { method: "POST", credentials: "same-origin" })
-      .then(function (r) { if (r.status === 401 || r.status === 403) beating = false; })
+      .then(function (r) { return r.ok ? r.json() : { seen: false }; })
+      .then(function (j) { if (!j.seen) beating = false; })
       .catch(function () { /* offline */ });
   }
   every(60, beat);

@@ -84,8 +84,8 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/orga/{edition}/door-staff" => (Organizer, Organizer),
         "/orga/{edition}/door-staff/remove" => (NoMethod, Organizer),
         "/orga/{edition}/fill" | "/orga/{edition}/fill.csv" => (Organizer, NoMethod),
-        "/{edition}/presence/beat"
-        | "/{edition}/online/{guid}/contact"
+        "/{edition}/presence/beat" => (NoMethod, Anyone),
+        "/{edition}/online/{guid}/contact"
         | "/me/{edition}/inbox/{id}/answer"
         | "/me/{edition}/inbox/{id}/ignore" => (NoMethod, SignedIn),
         "/me/{edition}/presence" => (SignedIn, SignedIn),

@@ -15,11 +15,22 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hallway_app::{MAX_CONTACT_CHARS, Presenter};
 
-/// A page's heartbeat: the signed-in viewer is here (shown only where they opted in).
+/// A page's heartbeat: the signed-in viewer is here (shown only where they opted in). Anyone
+/// may send one; `seen` says whether it counted, so a page of someone not signed in stops
+/// sending them (a refusal would be an error in every visitor's console).
 pub async fn beat(State(state): State<AppState>, visitor: Visitor) -> Result<Response, WebError> {
-    let viewer = visitor.signed_in()?;
-    state.app.note_seen(viewer).await?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+    let seen = match &visitor.viewer {
+        Some(viewer) => {
+            state.app.note_seen(viewer).await?;
+            true
+        }
+        None => false,
+    };
+    let mut response = Json(serde_json::json!({ "seen": seen })).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
 }
 
 #[derive(serde::Serialize)]
