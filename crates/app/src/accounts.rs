@@ -640,7 +640,7 @@ fn widest(a: (Tracks, bool), b: (Tracks, bool)) -> (Tracks, bool) {
 }
 
 /// Failed logins are counted per IPv4 address and per IPv6 /64 (one client's usual share).
-fn address_bucket(ip: IpAddr) -> String {
+pub(crate) fn address_bucket(ip: IpAddr) -> String {
     match ip {
         IpAddr::V4(v4) => v4.to_string(),
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

@@ -26,6 +26,12 @@ pub enum AppError {
     /// Too many failed logins for the account or from the address.
     #[error("too many failed logins: try again in {} minutes", retry_after.div_ceil(60))]
     RateLimited { retry_after: u64 },
+    /// Too many of an action (contact requests, ...) for the account or from the address.
+    #[error("too many {what}: try again in {} seconds", retry_after)]
+    Throttled {
+        what: &'static str,
+        retry_after: u64,
+    },
     /// A fault of ours (the OS, a template): logged, never shown.
     #[error("{0}")]
     Internal(String),

@@ -9,12 +9,14 @@ mod crowd;
 mod error;
 mod export;
 mod import;
+mod limits;
 mod mail;
 mod marks;
 mod my_agenda;
 mod my_changes;
 mod ops;
 mod permissions;
+mod presence;
 mod qa;
 mod recordings;
 mod release;
@@ -27,6 +29,7 @@ mod sweeps;
 pub mod timetable;
 mod transparency;
 mod wrapup;
+mod venue;
 
 pub use accounts::{
     ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
@@ -60,15 +63,21 @@ pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
 
 pub use hallway_domain as domain;
 pub use hallway_formats::wrapup::{Wrapup, markdown as wrapup_markdown};
+pub use hallway_domain::venue::MAX_MESSAGE as MAX_CONTACT_CHARS;
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
 pub use hallway_store::{
     Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatLine, SeatList,
     SeatListSummary, SeatRules, SeatState, Store,
 };
+pub use limits::RateLimit;
 pub use marks::MAX_CHANGES;
 pub use my_agenda::AgendaData;
 pub use recordings::MAX_RECORDINGS_BYTES;
 pub use wrapup::MyDay;
+pub use presence::{CONTACT_LIMIT, ContactView, ONLINE_SECONDS, Presenter};
+pub use venue::{
+    DoorCtx, FILL_CACHE_SECONDS, FillFigure, FillNow, FillView, Overflow, RoomNow, fill_csv,
+};
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};
@@ -88,6 +97,10 @@ struct Inner {
     templates: mail::Templates,
     /// Where people reach the site: links in mail point there.
     public_url: String,
+    /// The fill of the sessions now, kept a few seconds: every open page polls it.
+    fill_cache: venue::FillCache,
+    /// When this process last wrote each viewer as seen.
+    seen: presence::SeenCache,
 }
 
 impl App {
@@ -97,6 +110,8 @@ impl App {
             inner: Arc::new(Inner {
                 templates: mail::Templates::new(),
                 public_url: "http://localhost:8080".to_owned(),
+                fill_cache: Default::default(),
+                seen: Default::default(),
             }),
         }
     }
@@ -106,6 +121,8 @@ impl App {
         self.inner = Arc::new(Inner {
             templates: mail::Templates::new(),
             public_url: public_url.trim_end_matches('/').to_owned(),
+            fill_cache: Default::default(),
+            seen: Default::default(),
         });
         self
     }

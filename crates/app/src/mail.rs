@@ -39,6 +39,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         "schedule_changes",
         include_str!("../mail/schedule_changes.txt"),
     ),
+    (
+        "contact_request",
+        include_str!("../mail/contact_request.txt"),
+    ),
+    ("contact_answer", include_str!("../mail/contact_answer.txt")),
 ];
 
 /// What a message says, with what its template needs.
@@ -86,6 +91,18 @@ pub enum MailKind {
         role: String,
         url: String,
     },
+    ContactRequest {
+        title: String,
+        text: String,
+        url: String,
+    },
+    ContactAnswer {
+        speaker: String,
+        title: String,
+        text: String,
+        answer: String,
+        url: String,
+    },
     /// A release changed sessions the recipient bookmarked.
     ScheduleChanges {
         edition: String,
@@ -118,6 +135,8 @@ impl MailKind {
             Self::SpeakerInvitation { .. } => "speaker_invitation",
             Self::TeamInvitation { .. } => "team_invitation",
             Self::ScheduleChanges { .. } => "schedule_changes",
+            Self::ContactRequest { .. } => "contact_request",
+            Self::ContactAnswer { .. } => "contact_answer",
         }
     }
 
@@ -170,6 +189,14 @@ impl MailKind {
                 changes_url,
                 settings_url
             },
+            Self::ContactRequest { title, text, url } => minijinja::context! { title, text, url },
+            Self::ContactAnswer {
+                speaker,
+                title,
+                text,
+                answer,
+                url,
+            } => minijinja::context! { speaker, title, text, answer, url },
         }
     }
 }
@@ -235,6 +262,16 @@ impl App {
             )
             .await?;
         Ok(())
+    }
+
+    /// A message rendered for the store to queue with the change it belongs to.
+    pub(crate) fn letter(&self, to: &Email, kind: MailKind) -> Result<hallway_store::Letter> {
+        let (subject, body) = self.inner.templates.render(&kind, &self.inner.public_url)?;
+        Ok(hallway_store::Letter {
+            recipient: to.to_string(),
+            subject,
+            body,
+        })
     }
 
     /// The newest messages of the outbox, what went out and what failed.

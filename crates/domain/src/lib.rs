@@ -21,6 +21,7 @@ pub mod seats;
 pub mod similar;
 pub mod submission;
 pub mod transparency;
+pub mod venue;
 pub mod wrapup;
 
 pub use account::{Access, AccountError, Email, Password, Role, Tracks, UserId};

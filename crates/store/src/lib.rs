@@ -14,11 +14,13 @@ mod cfp;
 mod cfp_flow;
 mod editions;
 mod error;
+mod limits;
 mod marks;
 mod migrate;
 mod my_changes;
 mod ops;
 mod outbox;
+mod presence;
 mod qa;
 mod recordings;
 mod releases;
@@ -28,6 +30,7 @@ mod scheduling;
 mod seats;
 mod second_chance;
 mod submissions;
+mod venue;
 
 pub use error::StoreError;
 
@@ -46,10 +49,12 @@ pub use calendar_feeds::{CalendarFeedStore, FeedSecret};
 pub use cfp::CfpStore;
 pub use cfp_flow::{CfpFlowStore, DuplicatePair, SpeakerInvitation, TeamInvitation};
 pub use editions::EditionStore;
+pub use limits::{Limit, LimitStore};
 pub use marks::{MarkChange, MarkStore, Outcome};
 pub use my_changes::{ChangePrefs, ChangeRecipient, ChangeStore};
 pub use ops::PoolUse;
 pub use outbox::{Mail, MailState, MailStatus, NewMail, OutboxStore};
+pub use presence::{Letter, PresenceStore, StoredContact};
 pub use qa::{QaFailure, QaStore, Room, StoredQuestion};
 pub use recordings::RecordingStore;
 pub use releases::ReleaseStore;
@@ -61,6 +66,7 @@ pub use seats::{
 };
 pub use second_chance::{EventRef, Forwarded, SecondChanceStore};
 pub use submissions::{LogEntry, NewSubmission, SubmissionStore, Transition};
+pub use venue::{FillChange, StoredFill, VenueStore};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

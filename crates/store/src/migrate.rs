@@ -28,6 +28,7 @@ const SQLITE: &[(i64, &str)] = &[
         15,
         include_str!("../migrations/sqlite/0015_seat_overlaps.sql"),
     ),
+    (18, include_str!("../migrations/sqlite/0018_venue.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -66,6 +67,7 @@ const POSTGRES: &[(i64, &str)] = &[
         15,
         include_str!("../migrations/postgres/0015_seat_overlaps.sql"),
     ),
+    (18, include_str!("../migrations/postgres/0018_venue.sql")),
 ];
 
 /// Applies what is missing and returns the versions applied now.

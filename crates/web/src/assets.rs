@@ -19,6 +19,8 @@ const PNG: &str = "image/png";
 const ICON_SIZES: [u32; 2] = [192, 512];
 /// Bookmarks and marks from the shared schedule pages; without it, their links lead to forms.
 const MARKS: &str = include_str!("../static/marks.js");
+/// Live fill, presence and inbox news on pages that work without it.
+const VENUE_SCRIPT: &str = include_str!("../static/venue.js");
 /// The player's: resumes a recording and keeps the place.
 const WATCH: &str = include_str!("../static/watch.js");
 /// A session page's: suggestions that fit the signed-in viewer's agenda.
@@ -43,6 +45,7 @@ static PNG_ICONS: LazyLock<Vec<(u32, String, Vec<u8>)>> = LazyLock::new(|| {
         .collect()
 });
 static MARKS_HREF: LazyLock<String> = LazyLock::new(|| hashed("marks", "js", MARKS.as_bytes()));
+static VENUE_SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| hashed("venue", "js", VENUE_SCRIPT.as_bytes()));
 static WATCH_HREF: LazyLock<String> = LazyLock::new(|| hashed("watch", "js", WATCH.as_bytes()));
 static DISCOVER_HREF: LazyLock<String> =
     LazyLock::new(|| hashed("discover", "js", DISCOVER.as_bytes()));
@@ -88,6 +91,10 @@ pub fn marks_href() -> &'static str {
     &MARKS_HREF
 }
 
+pub fn venue_script_href() -> &'static str {
+    &VENUE_SCRIPT_HREF
+}
+
 pub fn watch_href() -> &'static str {
     &WATCH_HREF
 }
@@ -110,6 +117,7 @@ pub fn pages() -> Vec<(String, Page)> {
         ),
         (MANIFEST_PATH.to_owned(), Page::new(MANIFEST, manifest())),
         (marks_href().to_owned(), Page::new(JS, MARKS).immutable()),
+        (venue_script_href().to_owned(), Page::new(JS, VENUE_SCRIPT).immutable()),
         (watch_href().to_owned(), Page::new(JS, WATCH).immutable()),
         (
             discover_href().to_owned(),

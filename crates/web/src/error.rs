@@ -24,6 +24,11 @@ pub enum WebError {
     Unauthorized,
     Forbidden(String),
     TooManyRequests(String),
+    /// Too many of an action: the message, and the seconds until one more is allowed.
+    Throttled {
+        message: String,
+        retry_after: u64,
+    },
     /// The request is right but the thing is not in a state to take it: changed since it was
     /// read (a save based on an older version of the work in progress), a withdrawn proposal
     /// edited, a limit reached. Nothing was written; the message says what to do.
@@ -43,6 +48,10 @@ impl From<AppError> for WebError {
             AppError::Unauthenticated | AppError::BadCredentials(_) => Self::Unauthorized,
             AppError::Forbidden(m) => Self::Forbidden(m),
             AppError::RateLimited { .. } => Self::TooManyRequests(e.to_string()),
+            AppError::Throttled { retry_after, .. } => Self::Throttled {
+                message: format!("{e}. Nothing was sent."),
+                retry_after,
+            },
             AppError::Conflict(m) => Self::Conflict(m),
             other => Self::Internal(cause_chain(&other)),
         }
@@ -89,6 +98,11 @@ impl WebError {
                 "Too many attempts",
                 m.clone(),
             ),
+            Self::Throttled { message, .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many at once",
+                message.clone(),
+            ),
             Self::Conflict(m) => (StatusCode::CONFLICT, "Not possible now", m.clone()),
             Self::Unavailable(m) => (
                 StatusCode::SERVICE_UNAVAILABLE,
@@ -109,8 +123,18 @@ impl WebError {
     /// The same error as JSON, for /api routes.
     pub fn json(self) -> Response {
         let (status, _, message) = self.parts();
+        let wait = self.retry_after();
         let body = Json(serde_json::json!({ "error": message }));
-        with_retry_after((status, body).into_response())
+        with_retry_after((status, body).into_response(), wait)
+    }
+
+    /// Seconds a client should wait before trying again, where the error says.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::Throttled { retry_after, .. } => Some(*retry_after),
+            Self::Unavailable(_) => Some(2),
+            _ => None,
+        }
     }
 
     /// JSON under /api, the HTML page elsewhere.
@@ -123,12 +147,12 @@ impl WebError {
     }
 }
 
-/// A 503 says when to come back.
-fn with_retry_after(mut response: Response) -> Response {
-    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+/// A 503 and a 429 of a limit say when to come back.
+fn with_retry_after(mut response: Response, seconds: Option<u64>) -> Response {
+    if let Some(s) = seconds {
         response
             .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+            .insert(header::RETRY_AFTER, HeaderValue::from(s));
     }
     response
 }
@@ -136,6 +160,7 @@ fn with_retry_after(mut response: Response) -> Response {
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, heading, message) = self.parts();
+        let wait = self.retry_after();
         let page = ErrorPage {
             nav: None,
             heading: heading.to_owned(),
@@ -149,7 +174,7 @@ impl IntoResponse for WebError {
                 (status, format!("{heading}\n")).into_response()
             }
         };
-        with_retry_after((status, body).into_response())
+        with_retry_after((status, body).into_response(), wait)
     }
 }
 

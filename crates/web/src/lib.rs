@@ -21,6 +21,7 @@ mod ops;
 mod orga;
 mod page;
 mod per_ip;
+mod presence;
 mod released;
 mod review;
 mod served;
@@ -28,6 +29,7 @@ mod server;
 mod shed;
 mod site;
 mod stall;
+mod venue;
 mod zone;
 
 pub use error::WebError;
@@ -113,6 +115,7 @@ fn routes() -> Routes {
         .route("/{edition}/sessions.ics", get(exports::sessions_feed));
     let routes = api::cfp_routes(routes);
     let routes = orga::routes(cfp::routes(review::routes(routes)));
+    let routes = venue::routes(presence::routes(routes));
     ops::routes(account::routes(live::routes(me::routes(routes))))
 }
 

@@ -86,7 +86,7 @@ async fn run_in_chromium(script: &'static str, passed: &str) {
 
 /// Runs `node SCRIPT ARGS...` in tests/browser and gives its output, stdout then stderr; a
 /// script that fails fails the test with that output.
-async fn node(script: &'static str, args: Vec<String>) -> String {
+pub(crate) async fn node(script: &'static str, args: Vec<String>) -> String {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/browser");
     for package in ["playwright-core", "axe-core"] {
         assert!(

@@ -53,3 +53,4 @@ mod seat_pages;
 mod seats;
 mod second_chance;
 mod watch;
+mod venue;

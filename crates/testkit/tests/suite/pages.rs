@@ -26,6 +26,17 @@ pub(crate) fn stable(page: &str) -> String {
         while let Some((before, after)) = rest.split_once(asset) {
             kept.push_str(before);
             kept.push_str(asset);
+    for (name, ext) in [
+        ("/static/hallway.", ".css"),
+        ("/static/hallway.", ".js"),
+        ("/static/hallway.", ".svg"),
+        ("/static/venue.", ".js"),
+    ] {
+        let mut kept = String::new();
+        let mut rest = out.as_str();
+        while let Some((before, after)) = rest.split_once(name) {
+            kept.push_str(before);
+            kept.push_str(name);
             match after.split_once(ext) {
                 Some((hash, tail)) if hash.len() == 8 => {
                     kept.push_str("[hash]");

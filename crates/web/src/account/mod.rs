@@ -193,10 +193,15 @@ impl FromRequestParts<AppState> for Visitor {
         };
         let session = Secret::from_client(session);
         match state.app.session_viewer(&session).await {
-            Ok(viewer) => Ok(Self {
-                viewer: Some(viewer),
-                session: Some(session),
-            }),
+            Ok(viewer) => {
+                // A signed-in page is a sign of life for presence (shown only to those who
+                // opted in); the app writes it at most every half minute.
+                state.app.note_seen(&viewer).await.map_err(fail)?;
+                Ok(Self {
+                    viewer: Some(viewer),
+                    session: Some(session),
+                })
+            }
             // An ended or expired session is simply nobody.
             Err(AppError::Unauthenticated) => Ok(Self {
                 viewer: None,

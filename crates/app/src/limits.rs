@@ -1,0 +1,70 @@
+//! Rate limits on what a visitor can do often (contact requests here; questions and votes can
+//! use the same): per account and per address, counted in the database so that every replica
+//! holds the same line. The rule of a window is `domain::venue::Rate`.
+
+use crate::{App, AppError, Result};
+use hallway_domain::UserId;
+use hallway_domain::venue::Rate;
+use hallway_store::{Limit, LimitStore};
+use std::net::IpAddr;
+
+/// One action's limits: per account and per address (an IPv6 /64 is one address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    /// Names the action in the table and in messages ("contact requests").
+    pub action: &'static str,
+    pub per_account: Rate,
+    pub per_address: Rate,
+}
+
+impl App {
+    /// Counts one attempt of `limit.action` by `who` from `from`, or refuses it with
+    /// `AppError::Throttled` saying when to come back; a refused attempt is not counted.
+    pub async fn throttle(
+        &self,
+        limit: &RateLimit,
+        who: UserId,
+        from: Option<IpAddr>,
+    ) -> Result<()> {
+        let now = jiff::Timestamp::now().as_second();
+        let mut limits = vec![(
+            Limit {
+                subject: format!("account:{}", who.0),
+                most: limit.per_account.most,
+                since: now - limit.per_account.window_seconds,
+            },
+            limit.per_account,
+        )];
+        if let Some(ip) = from {
+            limits.push((
+                Limit {
+                    subject: format!("address:{}", crate::accounts::address_bucket(ip)),
+                    most: limit.per_address.most,
+                    since: now - limit.per_address.window_seconds,
+                },
+                limit.per_address,
+            ));
+        }
+        let plain: Vec<Limit> = limits.iter().map(|(l, _)| l.clone()).collect();
+        match self.store.hit(limit.action, &plain, now).await? {
+            Ok(()) => Ok(()),
+            Err((subject, oldest)) => {
+                // The window of the subject that is full says when a place frees up.
+                let window = limits
+                    .iter()
+                    .find(|(l, _)| l.subject == subject)
+                    .map_or(limit.per_account.window_seconds, |(_, r)| r.window_seconds);
+                let retry_after = u64::try_from(oldest + window - now).unwrap_or(1).max(1);
+                Err(AppError::Throttled {
+                    what: limit.action,
+                    retry_after,
+                })
+            }
+        }
+    }
+
+    /// Forgets attempts older than a day: no window is longer.
+    pub(crate) async fn forget_old_hits(&self, now: i64) -> Result<u64> {
+        Ok(self.store.forget_hits(now - 24 * 3600).await?)
+    }
+}
