@@ -28,8 +28,8 @@ mod second_chance;
 mod sweeps;
 pub mod timetable;
 mod transparency;
-mod wrapup;
 mod venue;
+mod wrapup;
 
 pub use accounts::{
     ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
@@ -62,8 +62,8 @@ pub use seats::{LineMove, MySeat, SeatOverview, SeatStatus};
 pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
 
 pub use hallway_domain as domain;
-pub use hallway_formats::wrapup::{Wrapup, markdown as wrapup_markdown};
 pub use hallway_domain::venue::MAX_MESSAGE as MAX_CONTACT_CHARS;
+pub use hallway_formats::wrapup::{Wrapup, markdown as wrapup_markdown};
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
 pub use hallway_store::{
     Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatLine, SeatList,
@@ -72,12 +72,12 @@ pub use hallway_store::{
 pub use limits::RateLimit;
 pub use marks::MAX_CHANGES;
 pub use my_agenda::AgendaData;
-pub use recordings::MAX_RECORDINGS_BYTES;
-pub use wrapup::MyDay;
 pub use presence::{CONTACT_LIMIT, ContactView, ONLINE_SECONDS, Presenter};
+pub use recordings::MAX_RECORDINGS_BYTES;
 pub use venue::{
     DoorCtx, FILL_CACHE_SECONDS, FillFigure, FillNow, FillView, Overflow, RoomNow, fill_csv,
 };
+pub use wrapup::MyDay;
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};
 use hallway_store::{EditionStore, ReleaseStore, StoreError};

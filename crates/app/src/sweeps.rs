@@ -24,6 +24,7 @@ impl App {
             }
             if let Err(e) = self.mail_unmailed_changes().await {
                 tracing::error!(cause = %crate::cause_chain(&e), "mailing schedule changes failed");
+            }
             if let Err(e) = self.forget_old_hits(now.as_second()).await {
                 tracing::error!(cause = %crate::cause_chain(&e), "forgetting old rate-limit hits failed");
             }

@@ -45,7 +45,8 @@ static PNG_ICONS: LazyLock<Vec<(u32, String, Vec<u8>)>> = LazyLock::new(|| {
         .collect()
 });
 static MARKS_HREF: LazyLock<String> = LazyLock::new(|| hashed("marks", "js", MARKS.as_bytes()));
-static VENUE_SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| hashed("venue", "js", VENUE_SCRIPT.as_bytes()));
+static VENUE_SCRIPT_HREF: LazyLock<String> =
+    LazyLock::new(|| hashed("venue", "js", VENUE_SCRIPT.as_bytes()));
 static WATCH_HREF: LazyLock<String> = LazyLock::new(|| hashed("watch", "js", WATCH.as_bytes()));
 static DISCOVER_HREF: LazyLock<String> =
     LazyLock::new(|| hashed("discover", "js", DISCOVER.as_bytes()));
@@ -117,7 +118,10 @@ pub fn pages() -> Vec<(String, Page)> {
         ),
         (MANIFEST_PATH.to_owned(), Page::new(MANIFEST, manifest())),
         (marks_href().to_owned(), Page::new(JS, MARKS).immutable()),
-        (venue_script_href().to_owned(), Page::new(JS, VENUE_SCRIPT).immutable()),
+        (
+            venue_script_href().to_owned(),
+            Page::new(JS, VENUE_SCRIPT).immutable(),
+        ),
         (watch_href().to_owned(), Page::new(JS, WATCH).immutable()),
         (
             discover_href().to_owned(),

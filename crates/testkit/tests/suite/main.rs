@@ -52,5 +52,5 @@ mod search;
 mod seat_pages;
 mod seats;
 mod second_chance;
-mod watch;
 mod venue;
+mod watch;

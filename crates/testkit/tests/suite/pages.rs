@@ -12,43 +12,27 @@ async fn page(server: &TestServer, path: &str, status: StatusCode) -> String {
 }
 
 /// The page without what changes from run to run or with unrelated edits: the time of each
-/// release (when the test ran) and the hashes in the assets' URLs (any change to the CSS or JS).
+/// release (when the test ran) and the hashes in the assets' URLs (`/static/NAME.HASH.EXT`:
+/// any change to a stylesheet, script or icon).
 pub(crate) fn stable(page: &str) -> String {
-    let mut out = without_release_times(page);
-    for (asset, ext) in [
-        ("/static/hallway.", ".css"),
-        ("/static/hallway.", ".js"),
-        ("/static/hallway.", ".svg"),
-        ("/static/discover.", ".js"),
-    ] {
-        let mut kept = String::new();
-        let mut rest = out.as_str();
-        while let Some((before, after)) = rest.split_once(asset) {
-            kept.push_str(before);
-            kept.push_str(asset);
-    for (name, ext) in [
-        ("/static/hallway.", ".css"),
-        ("/static/hallway.", ".js"),
-        ("/static/hallway.", ".svg"),
-        ("/static/venue.", ".js"),
-    ] {
-        let mut kept = String::new();
-        let mut rest = out.as_str();
-        while let Some((before, after)) = rest.split_once(name) {
-            kept.push_str(before);
-            kept.push_str(name);
-            match after.split_once(ext) {
-                Some((hash, tail)) if hash.len() == 8 => {
-                    kept.push_str("[hash]");
-                    kept.push_str(ext);
-                    rest = tail;
-                }
-                _ => rest = after,
-            }
+    let page = without_release_times(page);
+    let mut out = String::with_capacity(page.len());
+    let mut rest = page.as_str();
+    while let Some((before, after)) = rest.split_once("/static/") {
+        out.push_str(before);
+        out.push_str("/static/");
+        rest = after;
+        let Some(dot) = rest.find('.') else { continue };
+        let hash = rest.get(dot + 1..dot + 9);
+        let hashed = hash.is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+            && rest.as_bytes().get(dot + 9) == Some(&b'.');
+        if hashed {
+            out.push_str(&rest[..=dot]);
+            out.push_str("[hash]");
+            rest = &rest[dot + 9..];
         }
-        kept.push_str(rest);
-        out = kept;
     }
+    out.push_str(rest);
     out
 }
 
