@@ -22,6 +22,7 @@ mod second_chance;
 mod sweeps;
 pub mod timetable;
 mod transparency;
+mod unconference;
 
 pub use accounts::{
     ACCOUNT_FAILURES, ADDRESS_FAILURES, ApiTokenInfo, FAILURE_WINDOW_SECONDS, Login,
@@ -50,6 +51,7 @@ pub use scheduling::{Applied, StaleProposal};
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
 pub use seats::{MySeat, SeatStatus};
 pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
+pub use unconference::{BoardForm, BoardView, PlanView, PlannedTopic, RoomChoice, TopicView};
 
 pub use hallway_domain as domain;
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};

@@ -18,6 +18,7 @@ pub mod seats;
 pub mod similar;
 pub mod submission;
 pub mod transparency;
+pub mod unconference;
 
 pub use account::{Access, AccountError, Email, Password, Role, Tracks, UserId};
 pub use bounds::OutOfBounds;

@@ -24,6 +24,7 @@ mod scheduling;
 mod seats;
 mod second_chance;
 mod submissions;
+mod unconference;
 
 pub use error::StoreError;
 
@@ -51,6 +52,7 @@ pub use scheduling::SchedulingStore;
 pub use seats::{Changed, HeldSeat, SeatLine, SeatList, SeatState, SeatStore};
 pub use second_chance::{EventRef, Forwarded, SecondChanceStore};
 pub use submissions::{LogEntry, NewSubmission, SubmissionStore, Transition};
+pub use unconference::{StoredBoard, StoredTopic, UnconfFailure, UnconferenceStore};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
