@@ -28,6 +28,7 @@ mod server;
 mod shed;
 mod site;
 mod stall;
+mod unconference;
 mod zone;
 
 pub use error::WebError;
@@ -113,6 +114,7 @@ fn routes() -> Routes {
         .route("/{edition}/sessions.ics", get(exports::sessions_feed));
     let routes = api::cfp_routes(routes);
     let routes = orga::routes(cfp::routes(review::routes(routes)));
+    let routes = unconference::routes(routes);
     ops::routes(account::routes(live::routes(me::routes(routes))))
 }
 
