@@ -49,3 +49,4 @@ mod scheduling;
 mod search;
 mod seats;
 mod second_chance;
+mod unconference;
