@@ -9,9 +9,7 @@ use hallway_domain::unconference::{
     self as rules, BoardState, Layout, Placed, TopicState, TopicText, UnconfError,
 };
 use hallway_domain::{Release, Schedule, Slug, UserId};
-use hallway_store::{
-    ScheduleStore, StoredBoard, StoredTopic, UnconfFailure, UnconferenceStore,
-};
+use hallway_store::{ScheduleStore, StoredBoard, StoredTopic, UnconfFailure, UnconferenceStore};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use std::collections::BTreeMap;
@@ -197,7 +195,9 @@ impl App {
                 .rooms
                 .iter()
                 .map(|(r, c)| {
-                    let name = wip.room(r).map_or_else(|| r.to_string(), |r| r.name.clone());
+                    let name = wip
+                        .room(r)
+                        .map_or_else(|| r.to_string(), |r| r.name.clone());
                     (name, *c)
                 })
                 .collect(),
@@ -234,9 +234,7 @@ impl App {
             .await
         {
             Ok(view) => Ok(Some(view)),
-            Err(AppError::NotFound(what)) if what.starts_with("an unconference board") => {
-                Ok(None)
-            }
+            Err(AppError::NotFound(what)) if what.starts_with("an unconference board") => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -287,7 +285,10 @@ impl App {
     pub async fn close_unconference(&self, orga: &OrgaCtx, edition: &str) -> Result<()> {
         let slug = crate::parse_slug(edition)?;
         orga.writes(&slug)?;
-        Ok(self.store.set_board_state(&slug, BoardState::Closed).await?)
+        Ok(self
+            .store
+            .set_board_state(&slug, BoardState::Closed)
+            .await?)
     }
 
     /// Proposes a topic; returns its id.
@@ -300,7 +301,8 @@ impl App {
     ) -> Result<i64> {
         let slug = crate::parse_slug(edition)?;
         viewer.writes_in(&slug, None)?;
-        let text = TopicText::new(title, description).map_err(|e| AppError::Invalid(e.to_string()))?;
+        let text =
+            TopicText::new(title, description).map_err(|e| AppError::Invalid(e.to_string()))?;
         self.store
             .propose_topic(&slug, viewer.user, &text, Timestamp::now())
             .await
@@ -481,7 +483,9 @@ fn layout_of(schedule: &Schedule, form: &BoardForm) -> Result<Layout> {
     let zone_name = &schedule.edition.time_zone;
     let day = form.day.trim();
     if day.parse::<jiff::civil::Date>().is_err() {
-        return Err(invalid(format!("day: {day:?} is not a date such as 2026-11-12")));
+        return Err(invalid(format!(
+            "day: {day:?} is not a date such as 2026-11-12"
+        )));
     }
     let mut starts = Vec::new();
     for time in form
@@ -509,7 +513,8 @@ fn layout_of(schedule: &Schedule, form: &BoardForm) -> Result<Layout> {
     })?;
     let mut rooms = Vec::new();
     for (room, capacity) in &form.rooms {
-        let slug = Slug::parse(room).map_err(|_| invalid(format!("rooms: {room:?} is not a room")))?;
+        let slug =
+            Slug::parse(room).map_err(|_| invalid(format!("rooms: {room:?} is not a room")))?;
         let capacity: u32 = capacity.trim().parse().map_err(|_| {
             invalid(format!(
                 "rooms: the capacity of {room}, {capacity:?}, is not a number of people"

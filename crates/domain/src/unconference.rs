@@ -259,7 +259,10 @@ mod tests {
     #[test]
     fn topic_text_is_trimmed_and_limited() {
         let t = TopicText::new("  eBPF   in  prod ", " notes ").unwrap();
-        assert_eq!((t.title.as_str(), t.description.as_str()), ("eBPF in prod", "notes"));
+        assert_eq!(
+            (t.title.as_str(), t.description.as_str()),
+            ("eBPF in prod", "notes")
+        );
         assert_eq!(TopicText::new(" ", ""), Err(UnconfError::NoTitle));
         assert_eq!(
             TopicText::new(&"é".repeat(101), ""),
@@ -296,7 +299,9 @@ mod tests {
             minutes: 30,
             rooms,
         };
-        let ok = layout(vec![at(60), at(0)], vec![(slug("a"), 10)]).checked().unwrap();
+        let ok = layout(vec![at(60), at(0)], vec![(slug("a"), 10)])
+            .checked()
+            .unwrap();
         assert_eq!(ok.starts, vec![at(0), at(60)], "slots in time order");
         let overlap = layout(vec![at(0), at(20)], vec![(slug("a"), 10)]).checked();
         assert!(overlap.unwrap_err().starts_with("slots:"));

@@ -89,6 +89,8 @@ const BOARD: &str = "SELECT b.id, b.event_slug, b.minutes, b.cutoff, b.state
      FROM unconf_boards b JOIN editions e ON e.id = b.edition_id WHERE e.slug = $1";
 
 type BoardRow = (i64, String, i64, i64, String);
+/// `id, proposer_id, title, description, proposed_at, state, merged_into`
+type TopicRow = (i64, i64, String, String, i64, String, Option<i64>);
 
 fn no_board(edition: &Slug) -> StoreError {
     StoreError::NotFound(format!("an unconference board for {edition}"))
@@ -266,7 +268,7 @@ impl UnconferenceStore for Store {
             .fetch_optional(&mut *tx)
             .await?;
             let id = id.ok_or_else(|| no_board(edition))?;
-            let rows: Vec<(i64, i64, String, String, i64, String, Option<i64>)> = sqlx::query_as(
+            let rows: Vec<TopicRow> = sqlx::query_as(
                 "SELECT id, proposer_id, title, description, proposed_at, state, merged_into
                  FROM unconf_topics WHERE board_id = $1 ORDER BY id",
             )
@@ -385,11 +387,13 @@ impl UnconferenceStore for Store {
                 .bind(gone)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("UPDATE unconf_topics SET state = 'merged', merged_into = $1 WHERE id = $2")
-                .bind(keep)
-                .bind(gone)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE unconf_topics SET state = 'merged', merged_into = $1 WHERE id = $2",
+            )
+            .bind(keep)
+            .bind(gone)
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
             Ok(())
         })

@@ -52,7 +52,9 @@ async fn topics_votes_merges_and_the_cut_off(db: TestDb) {
     let people = quick_accounts(&app, &store, "u", 4).await;
     let (ada, bob, cy, dee) = (&people[0], &people[1], &people[2], &people[3]);
 
-    let none = app.propose_unconference_topic(ada, &edition, "eBPF", "").await;
+    let none = app
+        .propose_unconference_topic(ada, &edition, "eBPF", "")
+        .await;
     assert!(matches!(none, Err(AppError::NotFound(_))), "{none:?}");
 
     // Bad layouts are refused with the field named, and nothing is opened.
@@ -111,7 +113,9 @@ async fn topics_votes_merges_and_the_cut_off(db: TestDb) {
     app.open_unconference(&orga, &edition, &good).await.unwrap();
 
     // Topics: trimmed, limited, refused with the reason.
-    let empty = app.propose_unconference_topic(ada, &edition, "  ", "").await;
+    let empty = app
+        .propose_unconference_topic(ada, &edition, "  ", "")
+        .await;
     assert!(matches!(&empty, Err(AppError::Invalid(m)) if m.starts_with("title")));
     let long = app
         .propose_unconference_topic(ada, &edition, &"t".repeat(101), "")
@@ -135,12 +139,26 @@ async fn topics_votes_merges_and_the_cut_off(db: TestDb) {
         .unwrap();
 
     // A vote counts once and can be taken back.
-    assert!(app.vote_unconference_topic(ada, &edition, a, true).await.unwrap());
-    assert!(!app.vote_unconference_topic(ada, &edition, a, true).await.unwrap());
+    assert!(
+        app.vote_unconference_topic(ada, &edition, a, true)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !app.vote_unconference_topic(ada, &edition, a, true)
+            .await
+            .unwrap()
+    );
     assert_eq!(votes_of(&app, ada, &edition, a).await, 1);
-    assert!(app.vote_unconference_topic(ada, &edition, a, false).await.unwrap());
+    assert!(
+        app.vote_unconference_topic(ada, &edition, a, false)
+            .await
+            .unwrap()
+    );
     assert_eq!(votes_of(&app, ada, &edition, a).await, 0);
-    let unknown = app.vote_unconference_topic(ada, &edition, 999_999, true).await;
+    let unknown = app
+        .vote_unconference_topic(ada, &edition, 999_999, true)
+        .await;
     assert!(matches!(unknown, Err(AppError::NotFound(_))), "{unknown:?}");
 
     // Sorted by votes; the viewer's own votes marked.
@@ -151,8 +169,11 @@ async fn topics_votes_merges_and_the_cut_off(db: TestDb) {
     }
     let board = app.unconference_board(Some(ada), &edition).await.unwrap();
     assert!(board.accepting);
-    let order: Vec<(i64, usize, bool)> =
-        board.topics.iter().map(|t| (t.id, t.votes, t.voted)).collect();
+    let order: Vec<(i64, usize, bool)> = board
+        .topics
+        .iter()
+        .map(|t| (t.id, t.votes, t.voted))
+        .collect();
     assert_eq!(order, vec![(b, 3, false), (a, 2, true), (c, 0, false)]);
     assert_eq!(board.topics[1].title, "Platform teams", "spaces folded");
 
@@ -162,18 +183,28 @@ async fn topics_votes_merges_and_the_cut_off(db: TestDb) {
     app.merge_unconference_topics(&orga, &edition, a, b)
         .await
         .unwrap();
-    assert_eq!(votes_of(&app, ada, &edition, a).await, 4, "ada, bob, cy, dee");
+    assert_eq!(
+        votes_of(&app, ada, &edition, a).await,
+        4,
+        "ada, bob, cy, dee"
+    );
     let again = app.merge_unconference_topics(&orga, &edition, a, b).await;
     assert!(matches!(again, Err(AppError::Conflict(_))), "{again:?}");
     let on_merged = app.vote_unconference_topic(ada, &edition, b, true).await;
-    assert!(matches!(on_merged, Err(AppError::Conflict(_))), "{on_merged:?}");
+    assert!(
+        matches!(on_merged, Err(AppError::Conflict(_))),
+        "{on_merged:?}"
+    );
 
     // Hidden topics leave the attendees' board, not the organizers'.
     app.hide_unconference_topic(&orga, &edition, c, true)
         .await
         .unwrap();
     let seen = app.unconference_board(Some(cy), &edition).await.unwrap();
-    assert_eq!(seen.topics.iter().map(|t| t.id).collect::<Vec<_>>(), vec![a]);
+    assert_eq!(
+        seen.topics.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![a]
+    );
     let orga_view = app
         .unconference_orga_board(&orga, None, &edition)
         .await
@@ -188,11 +219,16 @@ async fn topics_votes_merges_and_the_cut_off(db: TestDb) {
 
     // Someone who does not organize the edition gets no organizer's permission.
     let refused = app.orga_ctx(ada, &edition).await;
-    assert!(matches!(refused, Err(AppError::Forbidden(_))), "{refused:?}");
+    assert!(
+        matches!(refused, Err(AppError::Forbidden(_))),
+        "{refused:?}"
+    );
 
     // Closed: nothing more. Opened again with a cut-off passed: nothing more either.
     app.close_unconference(&orga, &edition).await.unwrap();
-    let closed = app.propose_unconference_topic(ada, &edition, "Late", "").await;
+    let closed = app
+        .propose_unconference_topic(ada, &edition, "Late", "")
+        .await;
     assert!(matches!(&closed, Err(AppError::Conflict(m)) if m.contains("closed")));
     let closed = app.vote_unconference_topic(cy, &edition, a, false).await;
     assert!(matches!(&closed, Err(AppError::Conflict(m)) if m.contains("closed")));
@@ -236,7 +272,7 @@ async fn racing_votes_and_merges_count_once(db: TestDb) {
     let changed: Vec<bool> = futures_all(tasks).await;
     assert_eq!(changed.iter().filter(|c| **c).count(), 1, "{changed:?}");
     let mut tasks = Vec::new();
-    for who in people.iter().cloned() {
+    for who in people.clone() {
         let (app, edition) = (app.clone(), edition.clone());
         tasks.push(tokio::spawn(async move {
             app.vote_unconference_topic(&who, &edition, y, true)
@@ -258,7 +294,10 @@ async fn racing_votes_and_merges_count_once(db: TestDb) {
         }));
     }
     let outcomes: Vec<Result<i64, AppError>> = futures_all(tasks).await;
-    let won: Vec<i64> = outcomes.iter().filter_map(|o| o.as_ref().ok().copied()).collect();
+    let won: Vec<i64> = outcomes
+        .iter()
+        .filter_map(|o| o.as_ref().ok().copied())
+        .collect();
     assert_eq!(won.len(), 1, "{outcomes:?}");
     assert!(
         outcomes
@@ -289,7 +328,12 @@ async fn a_published_plan_is_a_release_and_a_new_plan_changes_only_what_moved(db
     let form = board_form(&app, &edition, "2099-01-01T09:00").await;
     app.open_unconference(&orga, &edition, &form).await.unwrap();
     let mut t = Vec::new();
-    for title in ["Service mesh", "Ambient mode", "Multi-cluster", "SIG onboarding"] {
+    for title in [
+        "Service mesh",
+        "Ambient mode",
+        "Multi-cluster",
+        "SIG onboarding",
+    ] {
         t.push(
             app.propose_unconference_topic(&people[0], &edition, title, "Notes")
                 .await
@@ -314,7 +358,11 @@ async fn a_published_plan_is_a_release_and_a_new_plan_changes_only_what_moved(db
     let plan = app.plan_unconference(&orga, &edition).await.unwrap();
     assert_eq!(plan.placed.len(), 4);
     assert!(plan.waiting.is_empty());
-    let wip = app.work_in_progress(&orga, &edition).await.unwrap().schedule;
+    let wip = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule;
     let room_name = |i: usize| {
         wip.room(&hallway_testkit::domain::Slug::parse(&form.rooms[i].0).unwrap())
             .unwrap()
@@ -322,8 +370,16 @@ async fn a_published_plan_is_a_release_and_a_new_plan_changes_only_what_moved(db
             .clone()
     };
     let placed = |title: &str| plan.placed.iter().find(|p| p.title == title).unwrap();
-    assert_eq!(placed("Service mesh").room, room_name(1), "6 votes: the room of 80");
-    assert_eq!(placed("Ambient mode").room, room_name(1), "in the other slot");
+    assert_eq!(
+        placed("Service mesh").room,
+        room_name(1),
+        "6 votes: the room of 80"
+    );
+    assert_eq!(
+        placed("Ambient mode").room,
+        room_name(1),
+        "in the other slot"
+    );
     assert_ne!(placed("Service mesh").slot, placed("Ambient mode").slot);
     assert_eq!(placed("Multi-cluster").room, room_name(0), "the room of 30");
     // Voter 0 wants all four: with two slots, some pairs clash for them whatever the plan.
@@ -341,7 +397,11 @@ async fn a_published_plan_is_a_release_and_a_new_plan_changes_only_what_moved(db
         .collect();
     assert_eq!(added.len(), 4, "{:?}", first.changes);
     assert_eq!(first.changes.changes.len(), 4, "only the board's sessions");
-    let public = app.latest_release(&first.schedule.edition.slug).await.unwrap().unwrap();
+    let public = app
+        .latest_release(&first.schedule.edition.slug)
+        .await
+        .unwrap()
+        .unwrap();
     let session = public
         .schedule
         .sessions
@@ -410,8 +470,18 @@ async fn a_published_plan_is_a_release_and_a_new_plan_changes_only_what_moved(db
         .map(Change::guid)
         .collect();
     for guid in moved {
-        let old = first.schedule.sessions.iter().find(|s| s.guid == guid).unwrap();
-        let new = second.schedule.sessions.iter().find(|s| s.guid == guid).unwrap();
+        let old = first
+            .schedule
+            .sessions
+            .iter()
+            .find(|s| s.guid == guid)
+            .unwrap();
+        let new = second
+            .schedule
+            .sessions
+            .iter()
+            .find(|s| s.guid == guid)
+            .unwrap();
         assert_ne!(old.slots, new.slots, "listed as changed only when it moved");
     }
 }
@@ -441,7 +511,12 @@ async fn the_board_works_through_its_pages(db: TestDb) {
         let url = server.url(&path);
         let cookie = cookie(i);
         async move {
-            let r = client().get(url).header(COOKIE, cookie).send().await.unwrap();
+            let r = client()
+                .get(url)
+                .header(COOKIE, cookie)
+                .send()
+                .await
+                .unwrap();
             (r.status(), r.text().await.unwrap())
         }
     };
@@ -485,13 +560,28 @@ async fn the_board_works_through_its_pages(db: TestDb) {
         open.push((format!("use-{room}"), "on".into()));
         open.push((format!("cap-{room}"), cap.clone()));
     }
-    let r = post(0, format!("{orga_base}/open"), open.clone()).await.unwrap();
+    let r = post(0, format!("{orga_base}/open"), open.clone())
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    assert!(r.text().await.unwrap().contains("start times: &#34;25:00&#34;"));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("start times: &#34;25:00&#34;")
+    );
     open[2].1 = "10:00, 11:00".into();
-    let r = post(1, format!("{orga_base}/open"), open.clone()).await.unwrap();
-    assert_eq!(r.status(), StatusCode::FORBIDDEN, "an attendee opens nothing");
-    let r = post(0, format!("{orga_base}/open"), open.clone()).await.unwrap();
+    let r = post(1, format!("{orga_base}/open"), open.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "an attendee opens nothing"
+    );
+    let r = post(0, format!("{orga_base}/open"), open.clone())
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("The board is open."));
 
@@ -506,13 +596,19 @@ async fn the_board_works_through_its_pages(db: TestDb) {
     assert!(
         r.status() == StatusCode::UNAUTHORIZED
             || (r.status() == StatusCode::SEE_OTHER
-                && r.headers().get(LOCATION).is_some_and(|l| l == "/account/login")),
+                && r.headers()
+                    .get(LOCATION)
+                    .is_some_and(|l| l == "/account/login")),
         "{}",
         r.status()
     );
-    let r = post(1, format!("{base}/propose"), f(&[("title", " "), ("description", "kept")]))
-        .await
-        .unwrap();
+    let r = post(
+        1,
+        format!("{base}/propose"),
+        f(&[("title", " "), ("description", "kept")]),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let page = r.text().await.unwrap();
     assert!(page.contains("title: a topic needs a title") && page.contains(">kept</textarea>"));
@@ -521,9 +617,13 @@ async fn the_board_works_through_its_pages(db: TestDb) {
         (2, "WebAssembly at the edge"),
         (3, "Contributor ladder"),
     ] {
-        let r = post(i, format!("{base}/propose"), f(&[("title", title), ("description", "Let us talk")]))
-            .await
-            .unwrap();
+        let r = post(
+            i,
+            format!("{base}/propose"),
+            f(&[("title", title), ("description", "Let us talk")]),
+        )
+        .await
+        .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
     }
     let ids: Vec<String> = app
@@ -535,44 +635,77 @@ async fn the_board_works_through_its_pages(db: TestDb) {
         .map(|t| t.id.to_string())
         .collect();
     let (wasm, edge, ladder) = (&ids[0], &ids[1], &ids[2]);
-    for (i, topic) in [(1, wasm), (2, wasm), (2, edge), (3, edge), (3, ladder), (3, ladder)] {
+    for (i, topic) in [
+        (1, wasm),
+        (2, wasm),
+        (2, edge),
+        (3, edge),
+        (3, ladder),
+        (3, ladder),
+    ] {
         let r = post(i, format!("{base}/vote"), f(&[("topic", topic)]))
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::OK);
     }
-    let r = post(1, format!("{base}/vote"), f(&[("topic", "x")])).await.unwrap();
+    let r = post(1, format!("{base}/vote"), f(&[("topic", "x")]))
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let (status, board) = get(2, base.clone()).await;
     assert_eq!(status, StatusCode::OK);
     assert!(board.contains("2 votes · you voted for it"), "{board}");
     assert!(!board.contains("<script>alert"), "text stays text");
-    let r = post(1, format!("{base}/vote"), f(&[("topic", wasm), ("up", "0")]))
+    let r = post(
+        1,
+        format!("{base}/vote"),
+        f(&[("topic", wasm), ("up", "0")]),
+    )
+    .await
+    .unwrap();
+    assert!(r.text().await.unwrap().contains("Vote taken back."));
+    let r = post(1, format!("{base}/vote"), f(&[("topic", wasm)]))
         .await
         .unwrap();
-    assert!(r.text().await.unwrap().contains("Vote taken back."));
-    let r = post(1, format!("{base}/vote"), f(&[("topic", wasm)])).await.unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 
     // The organizer merges the duplicate: person 2 voted for both and counts once.
-    let r = post(1, format!("{orga_base}/merge"), f(&[("gone", edge), ("keep", wasm)]))
-        .await
-        .unwrap();
+    let r = post(
+        1,
+        format!("{orga_base}/merge"),
+        f(&[("gone", edge), ("keep", wasm)]),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = post(0, format!("{orga_base}/merge"), f(&[("gone", edge), ("keep", wasm)]))
-        .await
-        .unwrap();
+    let r = post(
+        0,
+        format!("{orga_base}/merge"),
+        f(&[("gone", edge), ("keep", wasm)]),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let page = r.text().await.unwrap();
     assert!(page.contains(&format!("Topic {edge} is merged into topic {wasm}.")));
-    assert!(page.contains("(3 votes): "), "the plan shows each topic's votes: {page}");
+    assert!(
+        page.contains("(3 votes): "),
+        "the plan shows each topic's votes: {page}"
+    );
     let (_, board) = get(3, base.clone()).await;
-    assert!(!board.contains("WebAssembly at the edge"), "a merged topic leaves the board");
+    assert!(
+        !board.contains("WebAssembly at the edge"),
+        "a merged topic leaves the board"
+    );
 
     // The plan before publishing, then published: a release whose changelog lists them.
     let (status, orga_page) = get(0, orga_base.clone()).await;
     assert_eq!(status, StatusCode::OK);
-    let wip = app.work_in_progress(&orga, &edition).await.unwrap().schedule;
+    let wip = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule;
     let biggest = wip
         .room(&hallway_testkit::domain::Slug::parse(&form.rooms[1].0).unwrap())
         .unwrap()
@@ -582,11 +715,18 @@ async fn the_board_works_through_its_pages(db: TestDb) {
         orga_page.contains(&format!("(3 votes): {biggest}, 80 seats,")),
         "the most voted in the room of 80: {orga_page}"
     );
-    let r = post(0, format!("{orga_base}/publish"), vec![]).await.unwrap();
+    let r = post(0, format!("{orga_base}/publish"), vec![])
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     let published = r.text().await.unwrap();
-    assert!(published.contains("2 added, 0 moved, 0 taken out."), "{published}");
-    let r = post(0, format!("{orga_base}/publish"), vec![]).await.unwrap();
+    assert!(
+        published.contains("2 added, 0 moved, 0 taken out."),
+        "{published}"
+    );
+    let r = post(0, format!("{orga_base}/publish"), vec![])
+        .await
+        .unwrap();
     assert_eq!(r.status(), StatusCode::CONFLICT, "nothing new to publish");
     server.refresh().await;
     let (status, changelog) = get(usize::MAX, format!("/{edition}/changelog")).await;
@@ -627,7 +767,10 @@ async fn the_board_works_through_its_pages(db: TestDb) {
         insta::assert_snapshot!("unconference_board", stable(&board));
         insta::assert_snapshot!("unconference_orga", stable(&orga_page));
         let jar = crate::checkers::browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
-        assert!(jar.is_file(), "vnu.jar is missing: run `npm ci --prefix tests/browser`");
+        assert!(
+            jar.is_file(),
+            "vnu.jar is missing: run `npm ci --prefix tests/browser`"
+        );
         let dir = tempfile::tempdir().unwrap();
         let files: Vec<_> = [("board", &board), ("orga", &orga_page)]
             .iter()
