@@ -6,6 +6,7 @@ mod demo;
 mod limits;
 mod schedule_cmd;
 mod seats_cmd;
+mod unconference_cmd;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -168,6 +169,11 @@ enum Command {
     Seats {
         #[command(subcommand)]
         command: seats_cmd::SeatsCommand,
+    },
+    /// An edition's unconference board: plan it, and publish the plan as a release.
+    Unconference {
+        #[command(subcommand)]
+        command: unconference_cmd::UnconferenceCommand,
     },
 }
 
@@ -419,6 +425,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Edition { command } => cfp_cmd::edition(&config.database, command).await,
         Command::Event { command } => cfp_cmd::event(&config.database, command).await,
         Command::Seats { command } => seats_cmd::run(&config.database, command).await,
+        Command::Unconference { command } => unconference_cmd::run(&config.database, command).await,
         Command::User {
             command: UserCommand::Add { organizer, email },
         } => {
