@@ -28,6 +28,7 @@ mod second_chance;
 mod sweeps;
 pub mod timetable;
 mod transparency;
+mod unconference;
 mod venue;
 mod wrapup;
 
@@ -60,6 +61,7 @@ pub use scheduling::{Applied, StaleProposal};
 pub use scheduling::{Comparison, ConflictLine, ProblemFile, Progress, SolveJob, SolveOptions};
 pub use seats::{LineMove, MySeat, SeatOverview, SeatStatus};
 pub use second_chance::{ForwardOffer, ForwardedProposal, parse_event_ref};
+pub use unconference::{BoardForm, BoardView, PlanView, PlannedTopic, RoomChoice, TopicView};
 
 pub use hallway_domain as domain;
 pub use hallway_domain::venue::MAX_MESSAGE as MAX_CONTACT_CHARS;

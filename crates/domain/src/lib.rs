@@ -21,6 +21,7 @@ pub mod seats;
 pub mod similar;
 pub mod submission;
 pub mod transparency;
+pub mod unconference;
 pub mod venue;
 pub mod wrapup;
 

@@ -7,6 +7,7 @@ mod limits;
 mod recordings_cmd;
 mod schedule_cmd;
 mod seats_cmd;
+mod unconference_cmd;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -174,6 +175,11 @@ enum Command {
     Recordings {
         #[command(subcommand)]
         command: recordings_cmd::RecordingsCommand,
+    },
+    /// An edition's unconference board: plan it, and publish the plan as a release.
+    Unconference {
+        #[command(subcommand)]
+        command: unconference_cmd::UnconferenceCommand,
     },
 }
 
@@ -426,6 +432,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Event { command } => cfp_cmd::event(&config.database, command).await,
         Command::Seats { command } => seats_cmd::run(&config.database, command).await,
         Command::Recordings { command } => recordings_cmd::run(&config.database, command).await,
+        Command::Unconference { command } => unconference_cmd::run(&config.database, command).await,
         Command::User {
             command: UserCommand::Add { organizer, email },
         } => {

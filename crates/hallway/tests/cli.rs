@@ -887,3 +887,79 @@ async fn recordings_import_takes_a_whole_file_or_nothing() {
     assert_eq!(got[&b].offset, 3723);
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unconference_plan_prints_the_plan_and_publishes_it() {
+    use hallway_testkit::hallway_app::BoardForm;
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let store = db.store().await;
+    let edition = hallway_testkit::released_kubecon_sample(&app).await;
+    let orga = hallway_testkit::operator();
+    let (events, rooms) = app.unconference_choices(&orga, &edition).await.unwrap();
+    let wip = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule;
+    let form = BoardForm {
+        event: events[0].0.clone(),
+        day: wip.edition.start_date.to_string(),
+        times: "10:00 11:00".into(),
+        minutes: "30".into(),
+        rooms: vec![(rooms[0].slug.clone(), "20".into())],
+        cutoff: "2099-01-01T09:00".into(),
+    };
+    app.open_unconference(&orga, &edition, &form).await.unwrap();
+    let people = hallway_testkit::quick_accounts(&app, &store, "cli", 2).await;
+    for (who, title) in people.iter().zip(["Docs sprint", "Release team"]) {
+        let id = app
+            .propose_unconference_topic(who, &edition, title, "")
+            .await
+            .unwrap();
+        app.vote_unconference_topic(who, &edition, id, true)
+            .await
+            .unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let url = db.url.as_str();
+    let plan = hallway(
+        dir.path(),
+        &["--database", url, "unconference", "plan", &edition],
+    );
+    let out = succeeds_saying(&plan, "2 topics placed; 0 voters beyond their room's seats");
+    assert!(
+        out.contains("Docs sprint") && out.contains("1 vote\t"),
+        "{out}"
+    );
+    let published = hallway(
+        dir.path(),
+        &[
+            "--database",
+            url,
+            "unconference",
+            "plan",
+            &edition,
+            "--publish",
+        ],
+    );
+    let out = succeeds_saying(&published, "Released version 3:");
+    assert!(out.contains("added: Release team"), "{out}");
+    let again = hallway(
+        dir.path(),
+        &[
+            "--database",
+            url,
+            "unconference",
+            "plan",
+            &edition,
+            "--publish",
+        ],
+    );
+    fails_saying(&again, "nothing changed since release 3");
+    let unknown = hallway(
+        dir.path(),
+        &["--database", url, "unconference", "plan", "nope"],
+    );
+    fails_saying(&unknown, "nope");
+}

@@ -30,6 +30,7 @@ mod scheduling;
 mod seats;
 mod second_chance;
 mod submissions;
+mod unconference;
 mod venue;
 
 pub use error::StoreError;
@@ -66,6 +67,7 @@ pub use seats::{
 };
 pub use second_chance::{EventRef, Forwarded, SecondChanceStore};
 pub use submissions::{LogEntry, NewSubmission, SubmissionStore, Transition};
+pub use unconference::{StoredBoard, StoredTopic, UnconfFailure, UnconferenceStore};
 pub use venue::{FillChange, StoredFill, VenueStore};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -28,6 +28,10 @@ const SQLITE: &[(i64, &str)] = &[
         15,
         include_str!("../migrations/sqlite/0015_seat_overlaps.sql"),
     ),
+    (
+        17,
+        include_str!("../migrations/sqlite/0017_unconference.sql"),
+    ),
     (18, include_str!("../migrations/sqlite/0018_venue.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
@@ -66,6 +70,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         15,
         include_str!("../migrations/postgres/0015_seat_overlaps.sql"),
+    ),
+    (
+        17,
+        include_str!("../migrations/postgres/0017_unconference.sql"),
     ),
     (18, include_str!("../migrations/postgres/0018_venue.sql")),
 ];

@@ -29,6 +29,7 @@ mod server;
 mod shed;
 mod site;
 mod stall;
+mod unconference;
 mod venue;
 mod zone;
 
@@ -116,6 +117,7 @@ fn routes() -> Routes {
     let routes = api::cfp_routes(routes);
     let routes = orga::routes(cfp::routes(review::routes(routes)));
     let routes = venue::routes(presence::routes(routes));
+    let routes = unconference::routes(routes);
     ops::routes(account::routes(live::routes(me::routes(routes))))
 }
 

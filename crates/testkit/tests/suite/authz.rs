@@ -96,6 +96,14 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         | "/{edition}/qa/{guid}/vote"
         | "/{edition}/qa/{guid}/retract" => (NoMethod, SignedIn),
         "/{edition}/qa/{guid}/moderate" | "/{edition}/qa/{guid}/settings" => (NoMethod, Organizer),
+        "/{edition}/unconference" => (Anyone, NoMethod),
+        "/{edition}/unconference/propose" | "/{edition}/unconference/vote" => (NoMethod, SignedIn),
+        "/orga/{edition}/unconference" => (Organizer, NoMethod),
+        "/orga/{edition}/unconference/open"
+        | "/orga/{edition}/unconference/close"
+        | "/orga/{edition}/unconference/merge"
+        | "/orga/{edition}/unconference/hide"
+        | "/orga/{edition}/unconference/publish" => (NoMethod, Organizer),
         "/{edition}/seats/{guid}/take"
         | "/{edition}/seats/{guid}/claim"
         | "/{edition}/seats/{guid}/cancel" => (NoMethod, SignedIn),

@@ -52,5 +52,6 @@ mod search;
 mod seat_pages;
 mod seats;
 mod second_chance;
+mod unconference;
 mod venue;
 mod watch;
