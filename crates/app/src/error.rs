@@ -26,6 +26,10 @@ pub enum AppError {
     /// Too many failed logins for the account or from the address.
     #[error("too many failed logins: try again in {} minutes", retry_after.div_ceil(60))]
     RateLimited { retry_after: u64 },
+    /// An action done too often, by an account or from an address: try again in `retry_after`
+    /// seconds.
+    #[error("{message}")]
+    Throttled { message: String, retry_after: u64 },
     /// A fault of ours (the OS, a template): logged, never shown.
     #[error("{0}")]
     Internal(String),

@@ -13,6 +13,7 @@ mod marks;
 mod ops;
 mod permissions;
 mod qa;
+mod rate;
 mod release;
 mod reminders;
 mod review;
@@ -40,7 +41,8 @@ pub use import::{
 };
 pub use mail::{MailWorker, Sent, SmtpSettings};
 pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
-pub use qa::{LiveChange, QaCtx, QaView, QuestionView};
+pub use qa::{FeedChange, LiveChange, LiveMessage, QaCtx, QaView, QuestionView, RoomView};
+pub use rate::RateRule;
 pub use release::Force;
 pub use review::{
     AssignmentReport, Dashboard, Decision, ProposalReview, RankOrder, RankRow, Ranking, ReviewItem,
@@ -56,6 +58,7 @@ pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, War
 pub use hallway_store::{
     Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatState, Store,
 };
+pub use hallway_store::{Notice, Notices};
 pub use marks::MAX_CHANGES;
 
 use hallway_domain::{Edition, Release, ReleaseNote, Slug};

@@ -11,6 +11,7 @@ mod attendees;
 mod cfp;
 mod cfp_flow;
 mod editions;
+mod live;
 mod error;
 mod marks;
 mod migrate;
@@ -40,6 +41,7 @@ pub use attendees::{AttendeeStore, NewAttendee};
 pub use cfp::CfpStore;
 pub use cfp_flow::{CfpFlowStore, DuplicatePair, SpeakerInvitation, TeamInvitation};
 pub use editions::EditionStore;
+pub use live::{Notice, Notices, QA_CHANNEL, RELEASE_CHANNEL, RateCount};
 pub use marks::{MarkChange, MarkStore, Outcome};
 pub use ops::PoolUse;
 pub use outbox::{Mail, MailState, MailStatus, NewMail, OutboxStore};
@@ -90,6 +92,8 @@ pub(crate) trait Dialect {
     async fn begin_snapshot(&self) -> Result<Transaction<'static, Self::Db>>;
     /// Row locking for read-modify-write, where the backend has it.
     fn for_update(&self) -> &'static str;
+    /// What tells other replicas of a change in a Q&A room (`$1` room, `$2` seq), if any.
+    fn live_notify(&self) -> Option<&'static str>;
 }
 
 impl Dialect for SqlitePool {
@@ -102,6 +106,9 @@ impl Dialect for SqlitePool {
     }
     fn for_update(&self) -> &'static str {
         ""
+    }
+    fn live_notify(&self) -> Option<&'static str> {
+        None
     }
 }
 
@@ -117,6 +124,9 @@ impl Dialect for PgPool {
     }
     fn for_update(&self) -> &'static str {
         " FOR UPDATE"
+    }
+    fn live_notify(&self) -> Option<&'static str> {
+        Some(crate::live::NOTIFY_QA)
     }
 }
 

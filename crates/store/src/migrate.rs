@@ -15,6 +15,10 @@ const SQLITE: &[(i64, &str)] = &[
     (9, include_str!("../migrations/sqlite/0009_seats.sql")),
     (10, include_str!("../migrations/sqlite/0010_marks.sql")),
     (11, include_str!("../migrations/sqlite/0011_live.sql")),
+    (
+        16,
+        include_str!("../migrations/sqlite/0016_rate_limits.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -37,6 +41,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (9, include_str!("../migrations/postgres/0009_seats.sql")),
     (10, include_str!("../migrations/postgres/0010_marks.sql")),
     (11, include_str!("../migrations/postgres/0011_live.sql")),
+    (
+        16,
+        include_str!("../migrations/postgres/0016_rate_limits.sql"),
+    ),
 ];
 
 /// Applies what is missing and returns the versions applied now.

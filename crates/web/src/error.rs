@@ -43,6 +43,7 @@ impl From<AppError> for WebError {
             AppError::Unauthenticated | AppError::BadCredentials(_) => Self::Unauthorized,
             AppError::Forbidden(m) => Self::Forbidden(m),
             AppError::RateLimited { .. } => Self::TooManyRequests(e.to_string()),
+            AppError::Throttled { message, .. } => Self::TooManyRequests(message),
             AppError::Conflict(m) => Self::Conflict(m),
             other => Self::Internal(cause_chain(&other)),
         }

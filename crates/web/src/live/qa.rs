@@ -3,7 +3,7 @@
 //! handlers over `App::qa_*`, which decides what each person sees.
 
 use crate::AppState;
-use crate::account::{Form, FormToken, Visitor, csrf_of, text};
+use crate::account::{ClientAddr, Form, FormToken, Visitor, csrf_of, text};
 use crate::cfp::{render, told};
 use crate::error::WebError;
 use crate::extract::{Params, Segments};
@@ -12,11 +12,11 @@ use askama::Template;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallway_app::domain::qa::{Moderation, Order};
-use hallway_app::{AppError, QaCtx, QaView};
+use hallway_app::{AppError, QaCtx, QaView, RateRule};
 
 #[derive(Template)]
 #[template(path = "live/qa.html")]
@@ -211,8 +211,27 @@ async fn act(
     let form = Form::parse(headers, text(body)?)?;
     visitor.signed_in()?;
     let c = ctx(state, visitor, edition, session).await?;
-    let (status, error, notice) = told(what(&c, &form).await)?;
-    page_response(
+    let outcome = what(&c, &form).await;
+    if outcome.is_ok() {
+        // Committed: this process's sockets hear of it now, other replicas by NOTIFY.
+        state.live.poke(c.room());
+    }
+    let (status, error, notice, retry_after) = match outcome {
+        Err(AppError::Throttled {
+            message,
+            retry_after,
+        }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            message,
+            String::new(),
+            Some(retry_after),
+        ),
+        other => {
+            let (status, error, notice) = told(other)?;
+            (status, error, notice, None)
+        }
+    };
+    let mut response = page_response(
         state,
         visitor,
         edition,
@@ -223,7 +242,26 @@ async fn act(
         notice,
         status,
     )
-    .await
+    .await?;
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
+}
+
+/// Counts an action against its rate limits, per account and per address.
+async fn within(
+    state: &AppState,
+    visitor: &Visitor,
+    address: Option<std::net::IpAddr>,
+    rule: &RateRule,
+) -> Result<(), AppError> {
+    state
+        .app
+        .within_rate(rule, visitor.viewer.as_ref(), address)
+        .await
 }
 
 fn question_id(form: &Form) -> Result<i64, AppError> {
@@ -238,6 +276,7 @@ fn question_id(form: &Form) -> Result<i64, AppError> {
 pub async fn ask(
     State(state): State<AppState>,
     visitor: Visitor,
+    ClientAddr(address): ClientAddr,
     Segments((edition, session)): Segments<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -250,6 +289,7 @@ pub async fn ask(
         &headers,
         &body,
         async |c, f| {
+            within(&state, &visitor, address, &state.live.settings.ask).await?;
             let anonymous = f.get("anonymous") == "on";
             state.app.ask_question(c, f.get("text"), anonymous).await?;
             Ok(
@@ -267,6 +307,7 @@ pub async fn ask(
 pub async fn vote(
     State(state): State<AppState>,
     visitor: Visitor,
+    ClientAddr(address): ClientAddr,
     Segments((edition, session)): Segments<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -279,6 +320,7 @@ pub async fn vote(
         &headers,
         &body,
         async |c, f| {
+            within(&state, &visitor, address, &state.live.settings.vote).await?;
             let up = f.get("up") != "0";
             state.app.vote_question(c, question_id(f)?, up).await?;
             Ok(if up { "Voted." } else { "Vote taken back." }.to_owned())
