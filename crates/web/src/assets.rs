@@ -8,6 +8,8 @@ const STYLESHEET: &str = include_str!("../static/hallway.css");
 const ICON: &str = include_str!("../static/hallway.svg");
 /// Progressive: every page works without it.
 const SCRIPT: &str = include_str!("../static/hallway.js");
+/// Live Q&A: follows the room's socket; the Q&A pages work without it.
+const LIVE_SCRIPT: &str = include_str!("../static/live.js");
 
 fn hashed(name: &str, ext: &str, bytes: &str) -> String {
     format!(
@@ -19,6 +21,7 @@ fn hashed(name: &str, ext: &str, bytes: &str) -> String {
 static CSS_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "css", STYLESHEET));
 static ICON_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "svg", ICON));
 static SCRIPT_HREF: LazyLock<String> = LazyLock::new(|| hashed("hallway", "js", SCRIPT));
+static LIVE_HREF: LazyLock<String> = LazyLock::new(|| hashed("live", "js", LIVE_SCRIPT));
 
 pub fn css_href() -> &'static str {
     &CSS_HREF
@@ -32,6 +35,10 @@ pub fn script_href() -> &'static str {
     &SCRIPT_HREF
 }
 
+pub fn live_script_href() -> &'static str {
+    &LIVE_HREF
+}
+
 pub fn pages() -> Vec<(String, Page)> {
     vec![
         (
@@ -40,5 +47,9 @@ pub fn pages() -> Vec<(String, Page)> {
         ),
         (icon_href().to_owned(), Page::new(SVG, ICON).immutable()),
         (script_href().to_owned(), Page::new(JS, SCRIPT).immutable()),
+        (
+            live_script_href().to_owned(),
+            Page::new(JS, LIVE_SCRIPT).immutable(),
+        ),
     ]
 }

@@ -38,6 +38,7 @@ mod contract;
 mod events;
 mod http;
 mod http_limits;
+mod live;
 mod import;
 mod mail;
 mod marks;

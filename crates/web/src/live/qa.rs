@@ -35,6 +35,7 @@ struct QaPage {
 #[derive(Template)]
 #[template(path = "live/projector.html")]
 struct ProjectorPage {
+    base: String,
     v: QaView,
 }
 
@@ -75,8 +76,7 @@ async fn page_response(
 ) -> Result<Response, WebError> {
     let c = ctx(state, visitor, edition, session).await?;
     let v = state.app.qa_view(&c, by).await?;
-    let reads_only = visitor.viewer.is_none();
-    let mut response = render(
+    let response = render(
         &QaPage {
             nav: None,
             csrf,
@@ -90,13 +90,8 @@ async fn page_response(
         },
         status,
     )?;
-    // Without JavaScript the list stays current by reloading itself, for those who only read
-    // (a reload would lose a question being typed).
-    if reads_only {
-        response
-            .headers_mut()
-            .insert("refresh", HeaderValue::from_static("20"));
-    }
+    // Without JavaScript the list stays current by reloading itself (the template's noscript
+    // refresh), for those who only read: a reload would lose a question being typed.
     Ok(response)
 }
 
@@ -130,7 +125,13 @@ pub async fn projector(
 ) -> Result<Response, WebError> {
     let c = state.app.qa_ctx(None, &edition, &session).await?;
     let v = state.app.qa_view(&c, Order::Votes).await?;
-    render(&ProjectorPage { v }, StatusCode::OK)
+    render(
+        &ProjectorPage {
+            base: base(&edition, &session),
+            v,
+        },
+        StatusCode::OK,
+    )
 }
 
 /// Every question as the moderators see it, for the record after the session.
