@@ -22,7 +22,8 @@ impl App {
     pub async fn release(&self, orga: &OrgaCtx, edition: &str, force: Force) -> Result<Release> {
         let slug = crate::parse_slug(edition)?;
         orga.writes(&slug)?;
-        self.store
+        let release = self
+            .store
             .create_release(&slug, jiff::Timestamp::now(), |schedule, previous| {
                 schedule
                     .check_bounds()
@@ -30,12 +31,18 @@ impl App {
                         edition: slug.to_string(),
                         reason: reason.to_string(),
                     })?;
-                Ok(match previous {
+                Ok::<_, AppError>(match previous {
                     Some(old) if old == schedule && force == Force::OnlyIfChanged => None,
                     Some(old) => Some(ChangeSet::between(old, schedule)),
                     None => Some(ChangeSet::default()),
                 })
             })
-            .await
+            .await?;
+        // Replicas render it at once instead of at their next check; one that misses this
+        // still finds it then.
+        if let Err(e) = self.store.announce_release(slug.as_str()).await {
+            tracing::warn!(error = %e, "could not announce the release to other replicas");
+        }
+        Ok(release)
     }
 }

@@ -7,6 +7,8 @@
   var box = document.getElementById("live-questions");
   if (!box || !window.WebSocket || !window.fetch || !window.DOMParser) return;
   var path = box.getAttribute("data-live");
+  // The page itself, even when it is the answer to a form (whose address takes no GET).
+  var page = box.getAttribute("data-page") || window.location.href;
   var seq = Number(box.getAttribute("data-seq")) || 0;
   var status = document.getElementById("live-status");
   var wait = 1000;
@@ -22,7 +24,7 @@
   function redraw() {
     if (fetching) { again = true; return; }
     fetching = true;
-    fetch(window.location.href, { credentials: "same-origin", headers: { accept: "text/html" } })
+    fetch(page, { credentials: "same-origin", headers: { accept: "text/html" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(new Error(String(r.status))); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live-questions");

@@ -577,3 +577,36 @@ async fn a_change_on_one_replica_reaches_the_sockets_of_another() {
     a.stop().await;
     b.stop().await;
 }
+
+/// On PostgreSQL a release made anywhere is rendered by every replica at once, not at its next
+/// check (an hour away here).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_release_reaches_another_replica_at_once() {
+    use hallway_testkit::hallway_app::Force;
+    let db = TestDb::postgres().await;
+    let app = db.app().await;
+    let edition = released_kubecon_sample(&app).await;
+    let replica = App::new(Store::connect(&db.url).await.unwrap());
+    let site = std::sync::Arc::new(hallway_web::Site::new("http://hallway.test"));
+    let watcher = site.clone().watch(replica, Duration::from_secs(3600));
+    let release_of = |site: &hallway_web::Site| site.released(&edition).map(|r| r.release);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while release_of(&site).is_none() {
+        assert!(std::time::Instant::now() < deadline, "never rendered");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let before = release_of(&site).unwrap();
+    app.release(&hallway_testkit::operator(), &edition, Force::Always)
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while release_of(&site) == Some(before) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new release did not reach the replica"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(release_of(&site), Some(before + 1));
+    watcher.abort();
+}
