@@ -15,7 +15,6 @@ use serde_json::Value;
 use std::time::Duration;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use tokio_tungstenite::{WebSocketStream, client_async};
 
@@ -29,7 +28,6 @@ type Ws = WebSocketStream<TcpStream>;
 /// A room with three people signed in: two attendees and an organizer (who moderates).
 struct Room {
     app: App,
-    store: Store,
     edition: String,
     session: String,
     /// Session cookies of `l0` and `l1` (attendees) and `l2` (organizer).
@@ -58,7 +56,6 @@ async fn room(db: &TestDb) -> Room {
     }
     Room {
         app,
-        store,
         edition,
         session,
         cookies: people
@@ -360,7 +357,6 @@ async fn a_client_gets_what_it_missed_then_each_change_once(db: TestDb) {
         seqs(&replayed(&mut back).await),
         (1..=9).collect::<Vec<_>>()
     );
-    let _ = &r.store;
     server.stop().await;
 }
 
@@ -397,7 +393,6 @@ async fn bad_frames_close_only_their_own_socket() {
     server.state.live.poke(r.ctxs[0].room());
     let got = until(&mut sockets[4], seq).await;
     assert_eq!(got[0]["question"]["id"], q);
-    let _ = CloseCode::Normal;
     server.stop().await;
 }
 
