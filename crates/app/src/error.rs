@@ -26,10 +26,17 @@ pub enum AppError {
     /// Too many failed logins for the account or from the address.
     #[error("too many failed logins: try again in {} minutes", retry_after.div_ceil(60))]
     RateLimited { retry_after: u64 },
-    /// Too many of an action (contact requests, ...) for the account or from the address.
-    #[error("too many {what}: try again in {} seconds", retry_after)]
+    /// Too many of an action (questions, votes, contact requests) for the account or from the
+    /// address: refused, not counted.
+    #[error(
+        "too many {what} {whose}: at most {most} in {window}; try again in {retry_after} seconds"
+    )]
     Throttled {
         what: &'static str,
+        /// "from your account" or "from your address".
+        whose: &'static str,
+        most: u32,
+        window: String,
         retry_after: u64,
     },
     /// A fault of ours (the OS, a template): logged, never shown.

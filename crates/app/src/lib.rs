@@ -51,7 +51,7 @@ pub use import::{
 pub use mail::{MailWorker, Sent, SmtpSettings};
 pub use my_changes::{ChangeSettings, MyChanges, ReleaseChanges, SessionChange, Since};
 pub use permissions::{MemberCtx, OrgaCtx, ReviewCtx, TokenScope, Viewer};
-pub use qa::{LiveChange, QaCtx, QaView, QuestionView};
+pub use qa::{FeedChange, LiveChange, LiveMessage, QaCtx, QaView, QuestionView, RoomView};
 pub use release::Force;
 pub use review::{
     AssignmentReport, Dashboard, Decision, ProposalReview, RankOrder, RankRow, Ranking, ReviewItem,
@@ -71,6 +71,7 @@ pub use hallway_store::{
     Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatLine, SeatList,
     SeatListSummary, SeatRules, SeatState, Store,
 };
+pub use hallway_store::{Notice, Notices};
 pub use limits::RateLimit;
 pub use marks::MAX_CHANGES;
 pub use my_agenda::AgendaData;

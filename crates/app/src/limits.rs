@@ -1,6 +1,6 @@
-//! Rate limits on what a visitor can do often (contact requests here; questions and votes can
-//! use the same): per account and per address, counted in the database so that every replica
-//! holds the same line. The rule of a window is `domain::venue::Rate`.
+//! Rate limits on what a visitor can do often (questions, votes, contact requests): per account
+//! and per address, counted in the database so that every replica holds the same line. The
+//! rule of a window is `domain::venue::Rate`.
 
 use crate::{App, AppError, Result};
 use hallway_domain::UserId;
@@ -15,6 +15,45 @@ pub struct RateLimit {
     pub action: &'static str,
     pub per_account: Rate,
     pub per_address: Rate,
+}
+
+impl RateLimit {
+    /// Asking in a Q&A room; an address is higher, since a venue's attendees share its network.
+    pub const ASK: Self = Self {
+        action: "questions",
+        per_account: Rate {
+            most: 10,
+            window_seconds: 60,
+        },
+        per_address: Rate {
+            most: 300,
+            window_seconds: 60,
+        },
+    };
+    /// Voting on questions.
+    pub const VOTE: Self = Self {
+        action: "votes",
+        per_account: Rate {
+            most: 60,
+            window_seconds: 60,
+        },
+        per_address: Rate {
+            most: 1200,
+            window_seconds: 60,
+        },
+    };
+}
+
+/// A window in words, for refusals: "a minute", "10 minutes", "an hour".
+fn window_words(seconds: i64) -> String {
+    match seconds {
+        60 => "a minute".into(),
+        3600 => "an hour".into(),
+        86400 => "a day".into(),
+        s if s % 3600 == 0 => format!("{} hours", s / 3600),
+        s if s % 60 == 0 => format!("{} minutes", s / 60),
+        s => format!("{s} seconds"),
+    }
 }
 
 impl App {
@@ -50,13 +89,22 @@ impl App {
             Ok(()) => Ok(()),
             Err((subject, oldest)) => {
                 // The window of the subject that is full says when a place frees up.
-                let window = limits
+                let rate = limits
                     .iter()
                     .find(|(l, _)| l.subject == subject)
-                    .map_or(limit.per_account.window_seconds, |(_, r)| r.window_seconds);
-                let retry_after = u64::try_from(oldest + window - now).unwrap_or(1).max(1);
+                    .map_or(limit.per_account, |(_, r)| *r);
+                let retry_after = u64::try_from(oldest + rate.window_seconds - now)
+                    .unwrap_or(1)
+                    .max(1);
                 Err(AppError::Throttled {
                     what: limit.action,
+                    whose: if subject.starts_with("account:") {
+                        "from your account"
+                    } else {
+                        "from your address"
+                    },
+                    most: rate.most,
+                    window: window_words(rate.window_seconds),
                     retry_after,
                 })
             }

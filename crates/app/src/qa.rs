@@ -13,6 +13,7 @@ use hallway_store::{CfpStore, QaFailure, QaStore, StoredQuestion};
 pub struct QaCtx {
     edition: Slug,
     session: String,
+    room: i64,
     who: Option<UserId>,
     moderates: bool,
 }
@@ -24,6 +25,58 @@ impl QaCtx {
     pub fn session(&self) -> &str {
         &self.session
     }
+    /// The room's number, the same on every replica: what live feeds are keyed by.
+    pub fn room(&self) -> i64 {
+        self.room
+    }
+
+    /// One change of the feed as this person is sent it.
+    pub fn project(&self, change: &FeedChange) -> LiveMessage {
+        LiveMessage {
+            seq: change.seq,
+            question: change
+                .question
+                .as_ref()
+                .filter(|q| may_see(self, q))
+                .map(|q| view(self, q, change.asker.as_deref())),
+            room: change.room.as_ref().map(|r| RoomView {
+                premoderated: r.premoderated,
+                paused: r.paused,
+                backstage: self.moderates.then(|| r.backstage.clone()),
+            }),
+        }
+    }
+}
+
+/// One change of a room's log with what it touched as it is now, before it is projected for
+/// each person (`QaCtx::project`): what a live feed fans out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeedChange {
+    pub seq: i64,
+    pub question: Option<StoredQuestion>,
+    /// The asker's name, if they have one.
+    pub asker: Option<String>,
+    /// The room's settings, for a change of the room.
+    pub room: Option<hallway_store::Room>,
+}
+
+/// A room's settings as one person is shown them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RoomView {
+    pub premoderated: bool,
+    pub paused: bool,
+    /// For moderators and speakers only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backstage: Option<String>,
+}
+
+/// One numbered change as one person is sent it live: the question as they may see it (`None`
+/// when they may not, or when the room changed: `room` then holds its settings).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LiveMessage {
+    pub seq: i64,
+    pub question: Option<QuestionView>,
+    pub room: Option<RoomView>,
 }
 
 /// A question as one person is shown it.
@@ -89,7 +142,7 @@ impl App {
     ) -> Result<QaCtx> {
         let edition = parse_slug(edition)?;
         // The room exists once the session does; an unknown session is not found.
-        self.store.qa_room(&edition, session).await?;
+        let room = self.store.qa_room(&edition, session).await?.id;
         let moderates = match viewer {
             None => false,
             Some(v) => {
@@ -107,6 +160,7 @@ impl App {
         Ok(QaCtx {
             edition,
             session: session.to_owned(),
+            room,
             who: viewer.map(|v| v.user),
             moderates,
         })
@@ -272,14 +326,50 @@ impl App {
             .collect())
     }
 
-    /// Whether the viewer may see a question, with the state they see: the asker sees their
-    /// dismissed question as pending (they are not told).
-    fn may_see(&self, ctx: &QaCtx, q: &StoredQuestion) -> bool {
-        match q.state {
-            State::Approved | State::Answered => true,
-            State::Retracted => false,
-            State::Pending | State::Dismissed => ctx.moderates || ctx.who == Some(q.asker),
+    /// The log after `after` with what each change touched, for every person at once: a live
+    /// feed reads it once and projects it for each subscriber.
+    pub async fn qa_feed(&self, ctx: &QaCtx, after: i64) -> Result<Vec<FeedChange>> {
+        let log = self
+            .store
+            .log_with_questions(&ctx.edition, &ctx.session, after)
+            .await?;
+        if log.is_empty() {
+            return Ok(Vec::new());
         }
+        let room = if log.iter().any(|(_, q)| q.is_none()) {
+            Some(self.store.qa_room(&ctx.edition, &ctx.session).await?)
+        } else {
+            None
+        };
+        let asked: Vec<StoredQuestion> = log.iter().filter_map(|(_, q)| q.clone()).collect();
+        let names = self.asker_names(&asked).await?;
+        Ok(log
+            .into_iter()
+            .map(|(seq, question)| FeedChange {
+                seq,
+                asker: question.as_ref().and_then(|q| names.get(&q.asker).cloned()),
+                room: question.is_none().then(|| room.clone()).flatten(),
+                question,
+            })
+            .collect())
+    }
+
+    fn may_see(&self, ctx: &QaCtx, q: &StoredQuestion) -> bool {
+        may_see(ctx, q)
+    }
+
+    /// The number of the room's last change.
+    pub async fn qa_last_seq(&self, ctx: &QaCtx) -> Result<i64> {
+        Ok(self
+            .store
+            .qa_room(&ctx.edition, &ctx.session)
+            .await?
+            .last_seq)
+    }
+
+    /// Announcements of other replicas' changes (PostgreSQL); `None` with one process.
+    pub async fn live_notices(&self) -> Result<Option<hallway_store::Notices>> {
+        Ok(self.store.listen().await?)
     }
 
     fn view(
@@ -288,26 +378,7 @@ impl App {
         q: &StoredQuestion,
         names: &std::collections::HashMap<UserId, String>,
     ) -> QuestionView {
-        let state = if q.state == State::Dismissed && !ctx.moderates {
-            State::Pending
-        } else {
-            q.state
-        };
-        QuestionView {
-            id: q.id,
-            text: q.text.clone(),
-            state: state_name(state),
-            votes: q.votes,
-            pinned: q.pinned,
-            highlighted: q.highlighted,
-            asker: (ctx.moderates || !q.anonymous).then(|| {
-                names
-                    .get(&q.asker)
-                    .cloned()
-                    .unwrap_or_else(|| "An attendee".to_owned())
-            }),
-            mine: ctx.who == Some(q.asker),
-        }
+        view(ctx, q, names.get(&q.asker).map(String::as_str))
     }
 
     async fn visible(&self, ctx: &QaCtx, question: i64) -> Result<()> {
@@ -333,6 +404,34 @@ impl App {
             .into_iter()
             .map(|(u, p)| (u, p.name))
             .collect())
+    }
+}
+
+/// Whether the viewer may see a question, with the state they see: the asker sees their
+/// dismissed question as pending (they are not told).
+fn may_see(ctx: &QaCtx, q: &StoredQuestion) -> bool {
+    match q.state {
+        State::Approved | State::Answered => true,
+        State::Retracted => false,
+        State::Pending | State::Dismissed => ctx.moderates || ctx.who == Some(q.asker),
+    }
+}
+
+fn view(ctx: &QaCtx, q: &StoredQuestion, name: Option<&str>) -> QuestionView {
+    let state = if q.state == State::Dismissed && !ctx.moderates {
+        State::Pending
+    } else {
+        q.state
+    };
+    QuestionView {
+        id: q.id,
+        text: q.text.clone(),
+        state: state_name(state),
+        votes: q.votes,
+        pinned: q.pinned,
+        highlighted: q.highlighted,
+        asker: (ctx.moderates || !q.anonymous).then(|| name.unwrap_or("An attendee").to_owned()),
+        mine: ctx.who == Some(q.asker),
     }
 }
 

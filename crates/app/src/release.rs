@@ -32,7 +32,7 @@ impl App {
                         edition: slug.to_string(),
                         reason: reason.to_string(),
                     })?;
-                Ok(match previous {
+                Ok::<_, AppError>(match previous {
                     Some(old) if old == schedule && force == Force::OnlyIfChanged => None,
                     Some(old) => Some(ChangeSet::between(old, schedule)),
                     None => Some(ChangeSet::default()),
@@ -44,6 +44,11 @@ impl App {
         if let Err(e) = self.mail_schedule_changes(&slug, release.number).await {
             tracing::error!(edition = %slug, release = release.number, cause = %crate::cause_chain(&e),
                 "queueing the schedule change mails failed; the sweep will try again");
+        }
+        // Replicas render it at once instead of at their next check; one that misses this
+        // still finds it then.
+        if let Err(e) = self.store.announce_release(slug.as_str()).await {
+            tracing::warn!(error = %e, "could not announce the release to other replicas");
         }
         Ok(release)
     }

@@ -15,6 +15,7 @@ mod cfp_flow;
 mod editions;
 mod error;
 mod limits;
+mod live;
 mod marks;
 mod migrate;
 mod my_changes;
@@ -51,6 +52,7 @@ pub use cfp::CfpStore;
 pub use cfp_flow::{CfpFlowStore, DuplicatePair, SpeakerInvitation, TeamInvitation};
 pub use editions::EditionStore;
 pub use limits::{Limit, LimitStore};
+pub use live::{Notice, Notices, QA_CHANNEL, RELEASE_CHANNEL};
 pub use marks::{MarkChange, MarkStore, Outcome};
 pub use my_changes::{ChangePrefs, ChangeRecipient, ChangeStore};
 pub use ops::PoolUse;
@@ -108,6 +110,8 @@ pub(crate) trait Dialect {
     async fn begin_snapshot(&self) -> Result<Transaction<'static, Self::Db>>;
     /// Row locking for read-modify-write, where the backend has it.
     fn for_update(&self) -> &'static str;
+    /// What tells other replicas of a change in a Q&A room (`$1` room, `$2` seq), if any.
+    fn live_notify(&self) -> Option<&'static str>;
 }
 
 impl Dialect for SqlitePool {
@@ -120,6 +124,9 @@ impl Dialect for SqlitePool {
     }
     fn for_update(&self) -> &'static str {
         ""
+    }
+    fn live_notify(&self) -> Option<&'static str> {
+        None
     }
 }
 
@@ -135,6 +142,9 @@ impl Dialect for PgPool {
     }
     fn for_update(&self) -> &'static str {
         " FOR UPDATE"
+    }
+    fn live_notify(&self) -> Option<&'static str> {
+        Some(crate::live::NOTIFY_QA)
     }
 }
 

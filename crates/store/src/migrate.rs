@@ -28,11 +28,11 @@ const SQLITE: &[(i64, &str)] = &[
         15,
         include_str!("../migrations/sqlite/0015_seat_overlaps.sql"),
     ),
+    (16, include_str!("../migrations/sqlite/0016_venue.sql")),
     (
         17,
         include_str!("../migrations/sqlite/0017_unconference.sql"),
     ),
-    (18, include_str!("../migrations/sqlite/0018_venue.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../migrations/postgres/0001_schedule.sql")),
@@ -71,11 +71,11 @@ const POSTGRES: &[(i64, &str)] = &[
         15,
         include_str!("../migrations/postgres/0015_seat_overlaps.sql"),
     ),
+    (16, include_str!("../migrations/postgres/0016_venue.sql")),
     (
         17,
         include_str!("../migrations/postgres/0017_unconference.sql"),
     ),
-    (18, include_str!("../migrations/postgres/0018_venue.sql")),
 ];
 
 /// Applies what is missing and returns the versions applied now.

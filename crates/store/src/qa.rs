@@ -13,6 +13,8 @@ use std::collections::BTreeSet;
 /// A room's settings and where its log is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Room {
+    /// The room's number, the same on every replica.
+    pub id: i64,
     pub premoderated: bool,
     pub paused: bool,
     /// The moderators' note to the speaker.
@@ -104,6 +106,14 @@ pub trait QaStore {
     ) -> std::result::Result<Seqs, QaFailure>;
     /// Every question of the room (retracted ones too), oldest first.
     async fn questions(&self, edition: &Slug, session: &str) -> Result<Vec<StoredQuestion>>;
+    /// The log after `after` with each change's question as it is now (`None` for a change of
+    /// the room), in order: what a live feed sends.
+    async fn log_with_questions(
+        &self,
+        edition: &Slug,
+        session: &str,
+        after: i64,
+    ) -> Result<Vec<(i64, Option<StoredQuestion>)>>;
     /// Accounts speaking in the session (through the confirmed proposal it came from).
     async fn session_speaker_accounts(&self, edition: &Slug, session: &str) -> Result<Vec<UserId>>;
     /// The log after `after`: `(seq, question id)`, no id for a change of the room.
@@ -203,7 +213,7 @@ macro_rules! locked_room {
 
 /// Appends to the room's log; returns the number taken.
 macro_rules! log_change {
-    ($tx:ident, $room:expr, $question:expr, $now:expr) => {{
+    ($pool:ident, $tx:ident, $room:expr, $question:expr, $now:expr) => {{
         let seq: i64 = sqlx::query_scalar(
             "UPDATE qa_rooms SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq",
         )
@@ -217,6 +227,14 @@ macro_rules! log_change {
             .bind($now)
             .execute(&mut *$tx)
             .await?;
+        // PostgreSQL delivers this at commit, to every replica listening: (seq, room).
+        if let Some(notify) = $pool.live_notify() {
+            sqlx::query(notify)
+                .bind($room)
+                .bind(seq)
+                .execute(&mut *$tx)
+                .await?;
+        }
         seq
     }};
 }
@@ -274,6 +292,7 @@ impl QaStore for Store {
             let r =
                 row.ok_or_else(|| StoreError::NotFound(format!("session {session} in {edition}")))?;
             Ok(Room {
+                id: r.0,
                 premoderated: r.1,
                 paused: r.2,
                 backstage: r.3,
@@ -303,7 +322,7 @@ impl QaStore for Store {
             .bind(room.0)
             .execute(&mut *tx)
             .await?;
-            let seq = log_change!(tx, room.0, None::<i64>, now);
+            let seq = log_change!(pool, tx, room.0, None::<i64>, now);
             tx.commit().await?;
             Ok(seq)
         })
@@ -336,7 +355,7 @@ impl QaStore for Store {
             .bind(false)
             .fetch_one(&mut *tx)
             .await?;
-            let seq = log_change!(tx, room.0, Some(id), now.as_second());
+            let seq = log_change!(pool, tx, room.0, Some(id), now.as_second());
             tx.commit().await?;
             Ok((id, seq))
         })
@@ -373,7 +392,7 @@ impl QaStore for Store {
                 .bind(question)
                 .execute(&mut *tx)
                 .await?;
-            let seq = log_change!(tx, room.0, Some(question), now);
+            let seq = log_change!(pool, tx, room.0, Some(question), now);
             tx.commit().await?;
             Ok(Some(seq))
         })
@@ -393,7 +412,7 @@ impl QaStore for Store {
             let mut q = rule_view(&stored);
             q.retract(asker)?;
             save_question!(tx, question, q);
-            let seq = log_change!(tx, room.0, Some(question), now);
+            let seq = log_change!(pool, tx, room.0, Some(question), now);
             tx.commit().await?;
             Ok(seq)
         })
@@ -428,13 +447,13 @@ impl QaStore for Store {
                         .bind(other)
                         .execute(&mut *tx)
                         .await?;
-                    seqs.push(log_change!(tx, room.0, Some(other), now));
+                    seqs.push(log_change!(pool, tx, room.0, Some(other), now));
                 }
             }
             let mut q = rule_view(&stored);
             q.moderate(action)?;
             save_question!(tx, question, q);
-            seqs.push(log_change!(tx, room.0, Some(question), now));
+            seqs.push(log_change!(pool, tx, room.0, Some(question), now));
             tx.commit().await?;
             Ok(seqs)
         })
@@ -478,6 +497,61 @@ impl QaStore for Store {
             .fetch_all(pool)
             .await?)
         })
+    }
+
+    async fn log_with_questions(
+        &self,
+        edition: &Slug,
+        session: &str,
+        after: i64,
+    ) -> Result<Vec<(i64, Option<StoredQuestion>)>> {
+        type Row = (
+            i64,
+            Option<i64>,
+            Option<i64>,
+            Option<bool>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<bool>,
+            Option<bool>,
+            Option<i64>,
+        );
+        let rows: Vec<Row> = on_pool!(self, |pool| {
+            sqlx::query_as(
+                "SELECT l.seq, q.id, q.asker_id, q.anonymous, q.text, q.asked_at, q.state,
+                     q.pinned, q.highlighted, q.votes
+                 FROM live_log l JOIN qa_rooms r ON r.id = l.room_id
+                 JOIN editions e ON e.id = r.edition_id
+                 LEFT JOIN questions q ON q.id = l.question_id
+                 WHERE e.slug = $1 AND r.session_guid = $2 AND l.seq > $3 ORDER BY l.seq",
+            )
+            .bind(edition.as_str())
+            .bind(session)
+            .bind(after)
+            .fetch_all(pool)
+            .await?
+        });
+        rows.into_iter()
+            .map(|r| {
+                let question = match r {
+                    (
+                        _,
+                        Some(id),
+                        Some(a),
+                        Some(an),
+                        Some(t),
+                        Some(at),
+                        Some(st),
+                        Some(p),
+                        Some(h),
+                        Some(v),
+                    ) => Some(question_from((id, a, an, t, at, st, p, h, v))?),
+                    _ => None,
+                };
+                Ok((r.0, question))
+            })
+            .collect()
     }
 
     async fn session_speaker_accounts(&self, edition: &Slug, session: &str) -> Result<Vec<UserId>> {

@@ -5,7 +5,7 @@
 //! `postgres://postgres:postgres@127.0.0.1:5432/postgres`) and fail, never skip, when it cannot be reached.
 
 use hallway_app::{App, OrgaCtx};
-use hallway_web::{AppState, Limits, router, serve_router};
+use hallway_web::{AppState, Limits, LiveSettings, router, serve_router};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -195,7 +195,18 @@ impl TestServer {
 
     /// The server before its first render: what visitors see while `serve` starts up.
     pub async fn start_unrendered(app: App, limits: Limits) -> Self {
-        let state = AppState::new(app, "http://hallway.test");
+        Self::start_state(AppState::new(app, "http://hallway.test"), limits).await
+    }
+
+    /// With live sockets behaving as `live` says (small queues, short checks).
+    pub async fn start_live(app: App, live: LiveSettings) -> Self {
+        let state = AppState::with_live(app, "http://hallway.test", live);
+        let server = Self::start_state(state, Limits::default()).await;
+        server.refresh().await;
+        server
+    }
+
+    async fn start_state(state: AppState, limits: Limits) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind port 0");
@@ -240,6 +251,11 @@ impl TestServer {
         if let Some(h) = self.handle.take() {
             let _ = h.await;
         }
+        // As `serve` does once requests are done: live sockets are told to reconnect.
+        self.state
+            .live
+            .shut_down(std::time::Duration::from_secs(2))
+            .await;
     }
 }
 

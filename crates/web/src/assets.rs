@@ -21,6 +21,8 @@ const ICON_SIZES: [u32; 2] = [192, 512];
 const MARKS: &str = include_str!("../static/marks.js");
 /// Live fill, presence and inbox news on pages that work without it.
 const VENUE_SCRIPT: &str = include_str!("../static/venue.js");
+/// A Q&A room's and the projector's: live updates over the room's socket.
+const LIVE_SCRIPT: &str = include_str!("../static/live.js");
 /// The player's: resumes a recording and keeps the place.
 const WATCH: &str = include_str!("../static/watch.js");
 /// A session page's: suggestions that fit the signed-in viewer's agenda.
@@ -47,6 +49,7 @@ static PNG_ICONS: LazyLock<Vec<(u32, String, Vec<u8>)>> = LazyLock::new(|| {
 static MARKS_HREF: LazyLock<String> = LazyLock::new(|| hashed("marks", "js", MARKS.as_bytes()));
 static VENUE_SCRIPT_HREF: LazyLock<String> =
     LazyLock::new(|| hashed("venue", "js", VENUE_SCRIPT.as_bytes()));
+static LIVE_HREF: LazyLock<String> = LazyLock::new(|| hashed("live", "js", LIVE_SCRIPT.as_bytes()));
 static WATCH_HREF: LazyLock<String> = LazyLock::new(|| hashed("watch", "js", WATCH.as_bytes()));
 static DISCOVER_HREF: LazyLock<String> =
     LazyLock::new(|| hashed("discover", "js", DISCOVER.as_bytes()));
@@ -96,6 +99,10 @@ pub fn venue_script_href() -> &'static str {
     &VENUE_SCRIPT_HREF
 }
 
+pub fn live_script_href() -> &'static str {
+    &LIVE_HREF
+}
+
 pub fn watch_href() -> &'static str {
     &WATCH_HREF
 }
@@ -121,6 +128,10 @@ pub fn pages() -> Vec<(String, Page)> {
         (
             venue_script_href().to_owned(),
             Page::new(JS, VENUE_SCRIPT).immutable(),
+        ),
+        (
+            live_script_href().to_owned(),
+            Page::new(JS, LIVE_SCRIPT).immutable(),
         ),
         (watch_href().to_owned(), Page::new(JS, WATCH).immutable()),
         (

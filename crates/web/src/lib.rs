@@ -35,6 +35,7 @@ mod zone;
 
 pub use error::WebError;
 pub use limits::{Limits, raise_open_file_limit};
+pub use live::{Hub, LiveSettings};
 pub use server::run as serve_router;
 pub use site::Site;
 
@@ -53,13 +54,22 @@ pub struct AppState {
     /// Cookies (`Secure` when the public URL is https) and the site's origin for forms.
     pub accounts: account::Settings,
     metrics: Arc<ops::Metrics>,
+    /// Live sockets of this process and the fan-out to them.
+    pub live: Arc<live::Hub>,
 }
 
 impl AppState {
     /// `public_url` is where people reach the site; exports, feeds and mail link to it.
     pub fn new(app: App, public_url: &str) -> Self {
+        Self::with_live(app, public_url, LiveSettings::default())
+    }
+
+    /// With live connections behaving as `live` says.
+    pub fn with_live(app: App, public_url: &str, live: LiveSettings) -> Self {
+        let app = app.with_public_url(public_url);
         Self {
-            app: app.with_public_url(public_url),
+            live: live::Hub::new(app.clone(), live),
+            app,
             site: Arc::new(Site::new(public_url)),
             accounts: account::Settings::for_url(public_url),
             metrics: Arc::new(ops::Metrics::new(&route_paths())),
@@ -168,8 +178,13 @@ pub async fn serve(
         .site
         .clone()
         .watch(app, std::time::Duration::from_secs(2));
+    let live = state.live.clone();
+    let grace = limits.shutdown_grace;
     let routes = router(state, &limits);
     let result = server::run(listener, routes, limits, shutdown).await;
+    // In-flight requests are done: live sockets are told to reconnect (elsewhere or soon).
+    live.shut_down(grace.min(std::time::Duration::from_secs(2)))
+        .await;
     watcher.abort();
     result
 }

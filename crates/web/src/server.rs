@@ -155,7 +155,9 @@ async fn connection(
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .max_buf_size(MAX_HEAD_BYTES)
-        .serve_connection(io, service);
+        .serve_connection(io, service)
+        // Live sockets leave the HTTP connection here; they close on their own at shutdown.
+        .with_upgrades();
     tokio::pin!(conn);
     let result = tokio::select! {
         result = conn.as_mut() => result,

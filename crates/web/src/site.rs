@@ -353,8 +353,35 @@ impl Site {
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // On PostgreSQL a release made on any replica is announced: render it at once.
+            let mut notices = match app.live_notices().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(cause = %cause_chain(&e), "not listening for releases; checking every {every:?}");
+                    None
+                }
+            };
             loop {
-                tick.tick().await;
+                let announced = async {
+                    match notices.as_mut() {
+                        Some(n) => loop {
+                            match n.recv().await {
+                                Ok(Some(hallway_app::Notice::Release { .. })) => return,
+                                Ok(_) => {}
+                                // Reconnects on the next call; the tick catches up meanwhile.
+                                Err(_) => {
+                                    tokio::time::sleep(Duration::from_secs(1)).await;
+                                    return;
+                                }
+                            }
+                        },
+                        None => std::future::pending().await,
+                    }
+                };
+                tokio::select! {
+                    _ = tick.tick() => {}
+                    () = announced => {}
+                }
                 match self.refresh(&app).await {
                     Ok(0) => {}
                     Ok(n) => tracing::info!(editions = n, "rendered new releases"),

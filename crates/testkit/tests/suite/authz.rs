@@ -90,6 +90,8 @@ fn rule(path: &str) -> Option<(Access, Access)> {
         "/me/{edition}/shared/{token}" => (Anyone, NoMethod),
         "/{edition}/qa/{guid}"
         | "/{edition}/qa/{guid}/projector"
+        // Everyone may follow; what each person is sent is tested per role in live.rs.
+        | "/{edition}/qa/{guid}/live"
         | "/api/v1/editions/{edition}/sessions/{guid}/qa" => (Anyone, NoMethod),
         "/{edition}/qa/{guid}/questions.csv" => (Organizer, NoMethod),
         "/{edition}/qa/{guid}/ask"

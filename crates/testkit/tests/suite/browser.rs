@@ -524,3 +524,38 @@ impl MediaServer {
         self.task.abort();
     }
 }
+
+/// An attendee asks on a pre-moderated session, a moderator approves and highlights; the
+/// attendee's page and the projector follow without a reload (tests/browser/live.mjs).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_questions_update_the_pages_in_chromium() {
+    let db = TestDb::sqlite();
+    let app = db.app().await;
+    let store = db.store().await;
+    let orga = operator();
+    let edition = released_kubecon_sample(&app).await;
+    let wip = app.work_in_progress(&orga, &edition).await.unwrap();
+    let session = wip.schedule.sessions[0].guid.to_string();
+    let people = hallway_testkit::quick_sessions(&app, &store, "live", 2).await;
+    app.grant_role(&orga, &edition, None, "live1@example.org", Role::Organizer)
+        .await
+        .unwrap();
+    let moderator = app
+        .qa_ctx(Some(&people[1].0), &edition, &session)
+        .await
+        .unwrap();
+    app.set_qa(&moderator, true, false, "").await.unwrap();
+    let server = TestServer::start(app.clone()).await;
+    let log = node(
+        "live.mjs",
+        vec![
+            server.base.clone(),
+            format!("/{edition}/qa/{session}"),
+            people[0].1.clone(),
+            people[1].1.clone(),
+        ],
+    )
+    .await;
+    assert!(log.contains("live q&a passed"), "{log}");
+    server.stop().await;
+}

@@ -70,7 +70,7 @@ async fn migrations_are_idempotent(db: TestDb) {
     let store = Store::connect(&db.url).await.unwrap();
     assert_eq!(
         store.migrate().await.unwrap(),
-        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18]
+        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]
     );
     assert!(store.migrate().await.unwrap().is_empty());
 }
@@ -95,7 +95,7 @@ async fn upgrading_a_version_1_database_keeps_its_schedule(db: TestDb) {
     }
     assert_eq!(
         store.migrate().await.unwrap(),
-        vec![2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18]
+        vec![2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]
     );
     let s = store.work_in_progress(&slug("old")).await.unwrap().schedule;
     assert_eq!(s.sessions.len(), 1);

@@ -39,6 +39,7 @@ mod events;
 mod http;
 mod http_limits;
 mod import;
+mod live;
 mod mail;
 mod marks;
 mod my_agenda;

@@ -100,6 +100,13 @@ impl Settings {
         }
     }
 
+    /// Whether a request from `origin` comes from this site: its public origin, or the host the
+    /// request was sent to.
+    pub(crate) fn trusts_origin(&self, origin: &str, host: Option<&str>) -> bool {
+        origin == self.origin
+            || host.is_some_and(|h| origin.split_once("://").is_some_and(|(_, o)| o == h))
+    }
+
     fn set(&self, name: &str, value: &str, same_site: &str, max_age: i64) -> HeaderValue {
         let secure = if self.secure { "; Secure" } else { "" };
         let cookie = format!(

@@ -3,7 +3,7 @@
 //! handlers over `App::qa_*`, which decides what each person sees.
 
 use crate::AppState;
-use crate::account::{Form, FormToken, Visitor, csrf_of, text};
+use crate::account::{ClientAddr, Form, FormToken, Visitor, csrf_of, text};
 use crate::cfp::{render, told};
 use crate::error::WebError;
 use crate::extract::{Params, Segments};
@@ -12,11 +12,11 @@ use askama::Template;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use hallway_app::domain::qa::{Moderation, Order};
-use hallway_app::{AppError, QaCtx, QaView};
+use hallway_app::{AppError, QaCtx, QaView, RateLimit};
 
 #[derive(Template)]
 #[template(path = "live/qa.html")]
@@ -35,6 +35,7 @@ struct QaPage {
 #[derive(Template)]
 #[template(path = "live/projector.html")]
 struct ProjectorPage {
+    base: String,
     v: QaView,
 }
 
@@ -75,8 +76,7 @@ async fn page_response(
 ) -> Result<Response, WebError> {
     let c = ctx(state, visitor, edition, session).await?;
     let v = state.app.qa_view(&c, by).await?;
-    let reads_only = visitor.viewer.is_none();
-    let mut response = render(
+    let response = render(
         &QaPage {
             nav: None,
             csrf,
@@ -90,13 +90,8 @@ async fn page_response(
         },
         status,
     )?;
-    // Without JavaScript the list stays current by reloading itself, for those who only read
-    // (a reload would lose a question being typed).
-    if reads_only {
-        response
-            .headers_mut()
-            .insert("refresh", HeaderValue::from_static("20"));
-    }
+    // Without JavaScript the list stays current by reloading itself (the template's noscript
+    // refresh), for those who only read: a reload would lose a question being typed.
     Ok(response)
 }
 
@@ -130,7 +125,13 @@ pub async fn projector(
 ) -> Result<Response, WebError> {
     let c = state.app.qa_ctx(None, &edition, &session).await?;
     let v = state.app.qa_view(&c, Order::Votes).await?;
-    render(&ProjectorPage { v }, StatusCode::OK)
+    render(
+        &ProjectorPage {
+            base: base(&edition, &session),
+            v,
+        },
+        StatusCode::OK,
+    )
 }
 
 /// Every question as the moderators see it, for the record after the session.
@@ -211,8 +212,24 @@ async fn act(
     let form = Form::parse(headers, text(body)?)?;
     visitor.signed_in()?;
     let c = ctx(state, visitor, edition, session).await?;
-    let (status, error, notice) = told(what(&c, &form).await)?;
-    page_response(
+    let outcome = what(&c, &form).await;
+    if outcome.is_ok() {
+        // Committed: this process's sockets hear of it now, other replicas by NOTIFY.
+        state.live.poke(c.room());
+    }
+    let (status, error, notice, retry_after) = match outcome {
+        Err(e @ AppError::Throttled { retry_after, .. }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            e.to_string(),
+            String::new(),
+            Some(retry_after),
+        ),
+        other => {
+            let (status, error, notice) = told(other)?;
+            (status, error, notice, None)
+        }
+    };
+    let mut response = page_response(
         state,
         visitor,
         edition,
@@ -223,7 +240,27 @@ async fn act(
         notice,
         status,
     )
-    .await
+    .await?;
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    Ok(response)
+}
+
+/// Counts an action against its rate limits, per account and per address. Only signed-in
+/// people ask and vote; anyone else is refused before this.
+async fn within(
+    state: &AppState,
+    visitor: &Visitor,
+    address: Option<std::net::IpAddr>,
+    limit: &RateLimit,
+) -> Result<(), AppError> {
+    match &visitor.viewer {
+        Some(viewer) => state.app.throttle(limit, viewer.user, address).await,
+        None => Ok(()),
+    }
 }
 
 fn question_id(form: &Form) -> Result<i64, AppError> {
@@ -238,6 +275,7 @@ fn question_id(form: &Form) -> Result<i64, AppError> {
 pub async fn ask(
     State(state): State<AppState>,
     visitor: Visitor,
+    ClientAddr(address): ClientAddr,
     Segments((edition, session)): Segments<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -250,6 +288,7 @@ pub async fn ask(
         &headers,
         &body,
         async |c, f| {
+            within(&state, &visitor, address, &state.live.settings.ask).await?;
             let anonymous = f.get("anonymous") == "on";
             state.app.ask_question(c, f.get("text"), anonymous).await?;
             Ok(
@@ -267,6 +306,7 @@ pub async fn ask(
 pub async fn vote(
     State(state): State<AppState>,
     visitor: Visitor,
+    ClientAddr(address): ClientAddr,
     Segments((edition, session)): Segments<(String, String)>,
     headers: HeaderMap,
     body: Bytes,
@@ -279,6 +319,7 @@ pub async fn vote(
         &headers,
         &body,
         async |c, f| {
+            within(&state, &visitor, address, &state.live.settings.vote).await?;
             let up = f.get("up") != "0";
             state.app.vote_question(c, question_id(f)?, up).await?;
             Ok(if up { "Voted." } else { "Vote taken back." }.to_owned())

@@ -59,9 +59,10 @@ async fn metrics(State(state): State<AppState>) -> Response {
             None
         }
     };
-    let text = state
+    let mut text = state
         .metrics
         .render(&state.app.pool_use(), outbox.as_deref());
+    text.push_str(&state.live.render_figures());
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         text,
