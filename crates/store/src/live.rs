@@ -2,7 +2,7 @@
 //! counters that rate limits share across replicas. On SQLite there is one process: nothing
 //! to listen to, and the counters are in its one file.
 
-use crate::{Dialect, Result, Store, on_pool};
+use crate::{Result, Store};
 use sqlx::postgres::PgListener;
 
 /// The channel a Q&A room's changes are announced on: `"{room} {seq}"`.

@@ -258,7 +258,7 @@ async fn within(
     limit: &RateLimit,
 ) -> Result<(), AppError> {
     match &visitor.viewer {
-        Some(viewer) => state.app.throttle(limit, viewer.user, address).await,
+        Some(viewer) => state.app.throttle(limit, viewer.user(), address).await,
         None => Ok(()),
     }
 }
