@@ -360,7 +360,11 @@ impl App {
 
     /// The number of the room's last change.
     pub async fn qa_last_seq(&self, ctx: &QaCtx) -> Result<i64> {
-        Ok(self.store.qa_room(&ctx.edition, &ctx.session).await?.last_seq)
+        Ok(self
+            .store
+            .qa_room(&ctx.edition, &ctx.session)
+            .await?
+            .last_seq)
     }
 
     /// Announcements of other replicas' changes (PostgreSQL); `None` with one process.
@@ -426,8 +430,7 @@ fn view(ctx: &QaCtx, q: &StoredQuestion, name: Option<&str>) -> QuestionView {
         votes: q.votes,
         pinned: q.pinned,
         highlighted: q.highlighted,
-        asker: (ctx.moderates || !q.anonymous)
-            .then(|| name.unwrap_or("An attendee").to_owned()),
+        asker: (ctx.moderates || !q.anonymous).then(|| name.unwrap_or("An attendee").to_owned()),
         mine: ctx.who == Some(q.asker),
     }
 }

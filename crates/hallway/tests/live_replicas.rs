@@ -15,7 +15,23 @@ use tokio_tungstenite::{WebSocketStream, client_async};
 
 type Ws = WebSocketStream<TcpStream>;
 
-/// `hallway serve` on a free port; returns the process and its address.
+/// Whether `/readyz` answers 200, as a load balancer asks before sending clients.
+fn ready(addr: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+    let _ = write!(
+        s,
+        "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    );
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out.starts_with("HTTP/1.1 200")
+}
+
+/// `hallway serve` on a free port, once ready; returns the process and its address.
 fn replica(db: &str) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hallway"))
         .args(["--database", db, "serve", "--listen", "127.0.0.1:0"])
@@ -34,6 +50,11 @@ fn replica(db: &str) -> (Child, String) {
         .next()
         .expect("Hallway is serving http://ADDR")
         .to_owned();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !ready(&addr) {
+        assert!(std::time::Instant::now() < deadline, "{addr} never ready");
+        std::thread::sleep(Duration::from_millis(100));
+    }
     (child, addr)
 }
 
@@ -43,7 +64,10 @@ async fn connect(addr: &str, path: &str, cookie: &str) -> Ws {
     request
         .headers_mut()
         .insert("cookie", cookie.parse().unwrap());
-    client_async(request, stream).await.expect("the socket opens").0
+    client_async(request, stream)
+        .await
+        .expect("the socket opens")
+        .0
 }
 
 /// A subscriber that records every number it is sent, in order.
@@ -81,7 +105,12 @@ async fn a_replica_killed_mid_session_loses_no_change_for_its_clients() {
     let store = db.store().await;
     let edition = released_kubecon_sample(&app).await;
     let orga = operator();
-    let session = app.work_in_progress(&orga, &edition).await.unwrap().schedule.sessions[0]
+    let session = app
+        .work_in_progress(&orga, &edition)
+        .await
+        .unwrap()
+        .schedule
+        .sessions[0]
         .guid
         .to_string();
     let people = quick_sessions(&app, &store, "k", 2).await;
@@ -136,7 +165,11 @@ async fn a_replica_killed_mid_session_loses_no_change_for_its_clients() {
     }
     for f in &mut followers {
         assert!(f.until(12).await);
-        assert_eq!(f.seen, (1..=12).collect::<Vec<_>>(), "nothing lost, nothing twice");
+        assert_eq!(
+            f.seen,
+            (1..=12).collect::<Vec<_>>(),
+            "nothing lost, nothing twice"
+        );
     }
     b.kill().unwrap();
     b.wait().unwrap();

@@ -535,9 +535,18 @@ impl QaStore for Store {
         rows.into_iter()
             .map(|r| {
                 let question = match r {
-                    (_, Some(id), Some(a), Some(an), Some(t), Some(at), Some(st), Some(p), Some(h), Some(v)) => {
-                        Some(question_from((id, a, an, t, at, st, p, h, v))?)
-                    }
+                    (
+                        _,
+                        Some(id),
+                        Some(a),
+                        Some(an),
+                        Some(t),
+                        Some(at),
+                        Some(st),
+                        Some(p),
+                        Some(h),
+                        Some(v),
+                    ) => Some(question_from((id, a, an, t, at, st, p, h, v))?),
                     _ => None,
                 };
                 Ok((r.0, question))

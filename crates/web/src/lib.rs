@@ -30,8 +30,8 @@ mod stall;
 mod zone;
 
 pub use error::WebError;
-pub use live::{Hub, LiveSettings};
 pub use limits::{Limits, raise_open_file_limit};
+pub use live::{Hub, LiveSettings};
 pub use server::run as serve_router;
 pub use site::Site;
 
@@ -177,7 +177,8 @@ pub async fn serve(
     let routes = router(state, &limits);
     let result = server::run(listener, routes, limits, shutdown).await;
     // In-flight requests are done: live sockets are told to reconnect (elsewhere or soon).
-    live.shut_down(grace.min(std::time::Duration::from_secs(2))).await;
+    live.shut_down(grace.min(std::time::Duration::from_secs(2)))
+        .await;
     watcher.abort();
     result
 }

@@ -15,7 +15,6 @@ use serde_json::Value;
 use std::time::Duration;
 use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Bytes, Message};
 use tokio_tungstenite::{WebSocketStream, client_async};
 
@@ -29,7 +28,6 @@ type Ws = WebSocketStream<TcpStream>;
 /// A room with three people signed in: two attendees and an organizer (who moderates).
 struct Room {
     app: App,
-    store: Store,
     edition: String,
     session: String,
     /// Session cookies of `l0` and `l1` (attendees) and `l2` (organizer).
@@ -58,7 +56,6 @@ async fn room(db: &TestDb) -> Room {
     }
     Room {
         app,
-        store,
         edition,
         session,
         cookies: people
@@ -92,9 +89,7 @@ async fn connect_with(
         .into_client_request()
         .unwrap();
     if let Some(c) = cookie {
-        request
-            .headers_mut()
-            .insert("cookie", c.parse().unwrap());
+        request.headers_mut().insert("cookie", c.parse().unwrap());
     }
     if let Some(o) = origin {
         request.headers_mut().insert("origin", o.parse().unwrap());
@@ -168,7 +163,10 @@ async fn a_client_gets_what_it_missed_then_each_change_once(db: TestDb) {
     let (ada, bob, m) = (&r.ctxs[0], &r.ctxs[1], &r.ctxs[2]);
     let server = TestServer::start_live(r.app.clone(), quick()).await;
     let app = &r.app;
-    let (q1, s1) = app.ask_question(ada, "How does it scale?", false).await.unwrap();
+    let (q1, s1) = app
+        .ask_question(ada, "How does it scale?", false)
+        .await
+        .unwrap();
     assert_eq!(s1, 1);
 
     // Bob (attendee), a reader not signed in, Ada (the asker) and the organizer connect.
@@ -184,7 +182,10 @@ async fn a_client_gets_what_it_missed_then_each_change_once(db: TestDb) {
     let mut bob_seen = vec![1];
 
     // Live: an anonymous question, pre-moderation with a note, a pending question, a dismissal.
-    let (q2, _) = app.ask_question(ada, "Is it <b>safe</b>?", true).await.unwrap();
+    let (q2, _) = app
+        .ask_question(ada, "Is it <b>safe</b>?", true)
+        .await
+        .unwrap();
     app.set_qa(m, true, false, "Wrap up at :50").await.unwrap();
     let (q3, _) = app
         .ask_question(ada, "A secret pending one?", false)
@@ -211,7 +212,10 @@ async fn a_client_gets_what_it_missed_then_each_change_once(db: TestDb) {
     let for_reader = serde_json::to_string(&until(&mut reader, 5).await).unwrap();
     assert!(!for_reader.contains("secret") && !for_reader.contains("Wrap up"));
     let for_ada = until(&mut ada_ws, 5).await;
-    assert_eq!(for_ada[2]["question"]["state"], "pending", "her own, pending");
+    assert_eq!(
+        for_ada[2]["question"]["state"], "pending",
+        "her own, pending"
+    );
     assert_eq!(
         for_ada[3]["question"]["state"], "pending",
         "a dismissed question shows as pending to its asker"
@@ -219,7 +223,10 @@ async fn a_client_gets_what_it_missed_then_each_change_once(db: TestDb) {
     assert!(!serde_json::to_string(&for_ada).unwrap().contains("Wrap up"));
     let for_mod = until(&mut mod_ws, 5).await;
     assert_eq!(for_mod[1]["room"]["backstage"], "Wrap up at :50");
-    assert!(for_mod[0]["question"]["asker"].is_string(), "moderators see who asked");
+    assert!(
+        for_mod[0]["question"]["asker"].is_string(),
+        "moderators see who asked"
+    );
     assert_eq!(for_mod[3]["question"]["state"], "dismissed");
 
     // Bob leaves; what happens meanwhile he gets on reconnecting, once.
@@ -241,7 +248,11 @@ async fn a_client_gets_what_it_missed_then_each_change_once(db: TestDb) {
     let live = until(&mut bob_ws, 8).await;
     bob_seen.extend(seqs(&live));
     assert_eq!(seqs(&until(&mut again, 8).await), [8]);
-    assert_eq!(bob_seen, (1..=8).collect::<Vec<_>>(), "no loss, no duplicate");
+    assert_eq!(
+        bob_seen,
+        (1..=8).collect::<Vec<_>>(),
+        "no loss, no duplicate"
+    );
 
     // A ping answers with the last number sent.
     bob_ws
@@ -249,7 +260,10 @@ async fn a_client_gets_what_it_missed_then_each_change_once(db: TestDb) {
         .await
         .unwrap();
     let pong = next(&mut bob_ws).await;
-    assert_eq!((pong["type"].as_str(), pong["seq"].as_i64()), (Some("pong"), Some(8)));
+    assert_eq!(
+        (pong["type"].as_str(), pong["seq"].as_i64()),
+        (Some("pong"), Some(8))
+    );
 
     // A page of another site cannot open a socket with the visitor's cookies; a bad number or
     // an unknown session is refused before any upgrade.
@@ -301,7 +315,10 @@ async fn a_client_gets_what_it_missed_then_each_change_once(db: TestDb) {
         .unwrap();
     assert_eq!(posted.status(), StatusCode::OK);
     let from_page = until(&mut again, 9).await;
-    assert_eq!(from_page[0]["question"]["state"], "pending", "pre-moderated");
+    assert_eq!(
+        from_page[0]["question"]["state"], "pending",
+        "pre-moderated"
+    );
     assert_eq!(from_page[0]["question"]["mine"], true);
 
     // Questions survive a restart; shutting down tells sockets to reconnect (1012).
@@ -340,7 +357,6 @@ async fn a_client_gets_what_it_missed_then_each_change_once(db: TestDb) {
         seqs(&replayed(&mut back).await),
         (1..=9).collect::<Vec<_>>()
     );
-    let _ = &r.store;
     server.stop().await;
 }
 
@@ -377,7 +393,6 @@ async fn bad_frames_close_only_their_own_socket() {
     server.state.live.poke(r.ctxs[0].room());
     let got = until(&mut sockets[4], seq).await;
     assert_eq!(got[0]["question"]["id"], q);
-    let _ = CloseCode::Normal;
     server.stop().await;
 }
 
@@ -408,7 +423,10 @@ async fn a_slow_client_is_dropped_and_the_others_keep_receiving() {
         seqs(&got)
     });
     for i in 0..n {
-        r.app.set_qa(&r.ctxs[2], i % 2 == 0, false, &note).await.unwrap();
+        r.app
+            .set_qa(&r.ctxs[2], i % 2 == 0, false, &note)
+            .await
+            .unwrap();
         server.state.live.poke(r.ctxs[2].room());
     }
     assert_eq!(
@@ -426,7 +444,10 @@ async fn a_slow_client_is_dropped_and_the_others_keep_receiving() {
             break;
         }
     }
-    assert!(last < n, "the slow client was dropped (it got up to {last})");
+    assert!(
+        last < n,
+        "the slow client was dropped (it got up to {last})"
+    );
     let metrics = client()
         .get(server.url("/metrics"))
         .send()
@@ -538,11 +559,8 @@ async fn a_change_on_one_replica_reaches_the_sockets_of_another() {
         ..LiveSettings::default()
     };
     let a = TestServer::start_live(r.app.clone(), slow_check.clone()).await;
-    let b = TestServer::start_live(
-        App::new(Store::connect(&db.url).await.unwrap()),
-        slow_check,
-    )
-    .await;
+    let b =
+        TestServer::start_live(App::new(Store::connect(&db.url).await.unwrap()), slow_check).await;
     let mut on_b = connect(&b, &r, 0, Some(1)).await;
     assert!(replayed(&mut on_b).await.is_empty());
     let mut on_a = connect(&a, &r, 0, Some(2)).await;

@@ -41,7 +41,10 @@ impl Figures {
         self.sent.fetch_add(1, Relaxed);
         if let Some(took) = took {
             let s = took.as_secs_f64();
-            let i = BUCKETS.iter().position(|b| s <= *b).unwrap_or(BUCKETS.len());
+            let i = BUCKETS
+                .iter()
+                .position(|b| s <= *b)
+                .unwrap_or(BUCKETS.len());
             self.buckets[i].fetch_add(1, Relaxed);
             self.micros
                 .fetch_add(u64::try_from(took.as_micros()).unwrap_or(u64::MAX), Relaxed);

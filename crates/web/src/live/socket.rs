@@ -32,8 +32,12 @@ const INTERNAL: u16 = 1011;
 enum Out<'a> {
     Change(&'a LiveMessage),
     /// The replay is over: what follows is live.
-    Live { seq: i64 },
-    Pong { seq: i64 },
+    Live {
+        seq: i64,
+    },
+    Pong {
+        seq: i64,
+    },
 }
 
 #[derive(serde::Deserialize)]
@@ -60,14 +64,13 @@ pub async fn socket(
             )));
         }
     }
-    let after: i64 = match params.get("after") {
-        None | Some("") => 0,
-        Some(n) => n
-            .parse()
-            .ok()
-            .filter(|n| *n >= 0)
-            .ok_or_else(|| WebError::BadRequest(format!("after: {n:?} is not a change number")))?,
-    };
+    let after: i64 =
+        match params.get("after") {
+            None | Some("") => 0,
+            Some(n) => n.parse().ok().filter(|n| *n >= 0).ok_or_else(|| {
+                WebError::BadRequest(format!("after: {n:?} is not a change number"))
+            })?,
+        };
     let ctx = state
         .app
         .qa_ctx(visitor.viewer.as_ref(), &edition, &session)
@@ -164,7 +167,13 @@ async fn replay(hub: &Hub, socket: &mut WebSocket, ctx: &QaCtx, last: &mut i64) 
         Ok(c) => c,
         Err(e) => {
             tracing::error!(cause = %crate::error::cause_chain(&e), "replaying a room's log failed");
-            close(hub, socket, INTERNAL, "the log could not be read: reconnect").await;
+            close(
+                hub,
+                socket,
+                INTERNAL,
+                "the log could not be read: reconnect",
+            )
+            .await;
             return false;
         }
     };
