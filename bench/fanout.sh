@@ -128,7 +128,7 @@ for name, r in runs:
     l = r["latency_ms"]
     procs = r["processes"]
     cpu = " + ".join(f'{p["cpu_seconds"]:.1f} s ({p["cpu_percent"]:.0f}%)' for p in procs)
-    rss = " / ".join(f'{p["rss_connected_mb"]:.0f} / {p["rss_peak_mb"]:.0f}' for p in procs)
+    rss = "; ".join(f'{p["rss_connected_mb"]:.0f} / {p["rss_peak_mb"]:.0f}' for p in procs)
     asks = r["posts"].get("ask 200", 0)
     votes = r["posts"].get("vote 200", 0)
     refused = sum(n for k, n in r["posts"].items() if not k.endswith(" 200"))
@@ -150,7 +150,7 @@ arrival, at every subscriber. Lost counts change numbers missing at the end, que
 subscriber never got and acknowledged questions no one got; the replica killed (SIGKILL) at
 {kill.get("at_seconds", "?")} s sends its subscribers to the other, resuming after their last number.
 CPU is the servers' time over the load and drain; RSS (MB) once all subscribers were
-connected / at its peak.
+connected / at its peak (per process, separated by semicolons).
 
 | run | subscribers | asks + votes done | p50 ms | p99 ms | max ms | lost | CPU | RSS MB |
 |---|---:|---:|---:|---:|---:|---:|---:|---:|
