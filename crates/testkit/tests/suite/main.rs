@@ -36,6 +36,7 @@ mod checkers;
 mod confirmed;
 mod contract;
 mod events;
+mod fanout;
 mod http;
 mod http_limits;
 mod import;
