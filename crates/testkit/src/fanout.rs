@@ -12,7 +12,8 @@
 //! subscribers are spread over addresses under the per-address connection cap.
 
 use futures_util::StreamExt;
-use hallway_app::RateRule;
+use hallway_app::RateLimit;
+use hallway_app::domain::venue::Rate;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -67,16 +68,16 @@ impl Config {
     /// Accounts enough that none goes over 80% of its per-account limits.
     pub fn accounts_needed(&self) -> usize {
         let (asks, votes) = self.per_minute();
-        let a = asks / (RateRule::ASK.per_account as f64 * 0.8);
-        let v = votes / (RateRule::VOTE.per_account as f64 * 0.8);
+        let a = asks / (per_minute(RateLimit::ASK.per_account) * 0.8);
+        let v = votes / (per_minute(RateLimit::VOTE.per_account) * 0.8);
         (a.max(v).ceil() as usize).max(1)
     }
 
     /// Source addresses enough that none goes over 80% of its per-address limits.
     fn posting_addresses(&self) -> usize {
         let (asks, votes) = self.per_minute();
-        let a = asks / (RateRule::ASK.per_address as f64 * 0.8);
-        let v = votes / (RateRule::VOTE.per_address as f64 * 0.8);
+        let a = asks / (per_minute(RateLimit::ASK.per_address) * 0.8);
+        let v = votes / (per_minute(RateLimit::VOTE.per_address) * 0.8);
         (a.max(v).ceil() as usize).max(1)
     }
 
@@ -797,4 +798,9 @@ mod tests {
         assert_eq!(h.quantile_ms(1.0), 100.0);
         assert_eq!(h.count(), 100);
     }
+}
+
+/// A limit as so many a minute.
+fn per_minute(rate: Rate) -> f64 {
+    f64::from(rate.most) * 60.0 / rate.window_seconds as f64
 }
