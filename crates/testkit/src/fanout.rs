@@ -762,6 +762,11 @@ pub async fn run(cfg: Config) -> Result<Value, String> {
     }))
 }
 
+/// A limit as so many a minute.
+fn per_minute(rate: Rate) -> f64 {
+    f64::from(rate.most) * 60.0 / rate.window_seconds as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -798,9 +803,4 @@ mod tests {
         assert_eq!(h.quantile_ms(1.0), 100.0);
         assert_eq!(h.count(), 100);
     }
-}
-
-/// A limit as so many a minute.
-fn per_minute(rate: Rate) -> f64 {
-    f64::from(rate.most) * 60.0 / rate.window_seconds as f64
 }

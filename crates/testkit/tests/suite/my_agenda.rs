@@ -502,9 +502,9 @@ async fn my_agenda_shows_conflicts_with_alternatives_and_forms_work_without_scri
         };
         let (_, marks_page) = get(format!("/me/{edition}/sessions/{a}?back={back}")).await;
         let marks_page = regex_free_change_ids(&marks_page);
-        insta::assert_snapshot!("me_agenda", stable(&agenda));
-        insta::assert_snapshot!("me_agenda_shared", stable(&shared));
-        insta::assert_snapshot!("me_marks", stable(&marks_page));
+        insta::assert_snapshot!("me_agenda", crate::pages::stable(&stable(&agenda)));
+        insta::assert_snapshot!("me_agenda_shared", crate::pages::stable(&stable(&shared)));
+        insta::assert_snapshot!("me_marks", crate::pages::stable(&stable(&marks_page)));
         let jar = crate::checkers::browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
         assert!(
             jar.is_file(),

@@ -1371,7 +1371,10 @@ async fn every_review_page_type_as_it_reads() {
     let chair = f.cookie("chair@committee.test");
     let r = post_form(&server, &format!("{base}/assign"), &chair, &[]).await;
     assert_eq!(r.status(), StatusCode::OK);
-    insta::assert_snapshot!("review_assigned", stable(&r.text().await.unwrap()));
+    insta::assert_snapshot!(
+        "review_assigned",
+        crate::pages::stable(&stable(&r.text().await.unwrap()))
+    );
     let pairs = assignments(&f).await;
     for (i, (code, reviewer, _)) in pairs.iter().enumerate() {
         let ctx = f.ctx(reviewer).await;
@@ -1388,21 +1391,21 @@ async fn every_review_page_type_as_it_reads() {
     }
     let frob = f.cookie("rev-frob@committee.test");
     let (_, list) = get(&server, &format!("{base}/"), &frob).await;
-    insta::assert_snapshot!("review_list", stable(&list));
+    insta::assert_snapshot!("review_list", crate::pages::stable(&stable(&list)));
     let mine = &pairs
         .iter()
         .find(|p| p.1 == "rev-frob@committee.test")
         .unwrap()
         .0;
     let (_, page) = get(&server, &format!("{base}/proposals/{mine}"), &frob).await;
-    insta::assert_snapshot!("review_proposal", stable(&page));
+    insta::assert_snapshot!("review_proposal", crate::pages::stable(&stable(&page)));
     for (name, path) in [
         ("review_ranking", format!("{base}/ranking")),
         ("review_dashboard", format!("{base}/dashboard")),
     ] {
         let (status, page) = get(&server, &path, &chair).await;
         assert_eq!(status, StatusCode::OK, "{path}");
-        insta::assert_snapshot!(name, stable(&page));
+        insta::assert_snapshot!(name, crate::pages::stable(&stable(&page)));
     }
     let orga = f.cookie("orga@committee.test");
     let (_, page) = get(
@@ -1411,7 +1414,7 @@ async fn every_review_page_type_as_it_reads() {
         &orga,
     )
     .await;
-    insta::assert_snapshot!("orga_mail", stable(&page));
+    insta::assert_snapshot!("orga_mail", crate::pages::stable(&stable(&page)));
     server.stop().await;
 }
 

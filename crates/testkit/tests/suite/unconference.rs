@@ -764,8 +764,11 @@ async fn the_board_works_through_its_pages(db: TestDb) {
             }
             out
         };
-        insta::assert_snapshot!("unconference_board", stable(&board));
-        insta::assert_snapshot!("unconference_orga", stable(&orga_page));
+        insta::assert_snapshot!("unconference_board", crate::pages::stable(&stable(&board)));
+        insta::assert_snapshot!(
+            "unconference_orga",
+            crate::pages::stable(&stable(&orga_page))
+        );
         let jar = crate::checkers::browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
         assert!(
             jar.is_file(),

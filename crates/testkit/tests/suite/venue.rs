@@ -990,7 +990,7 @@ async fn check_pages(db: &TestDb, pages: &[(&str, String)], _stable: &[&str]) {
         let file = dir.path().join(format!("{name}.html"));
         std::fs::write(&file, html).unwrap();
         files.push(file);
-        insta::assert_snapshot!(*name, stable(html));
+        insta::assert_snapshot!(*name, crate::pages::stable(&stable(html)));
     }
     let errors = tokio::task::spawn_blocking(move || crate::checkers::nu_check(&jar, &files))
         .await

@@ -607,11 +607,11 @@ async fn recordings_resume_and_the_wrapup_tells_my_conference(db: TestDb) {
             }
             out
         };
-        insta::assert_snapshot!("me_watch_player", stable(&player));
-        insta::assert_snapshot!("me_watch_link", stable(&kept));
-        insta::assert_snapshot!("me_watching", stable(&watching));
-        insta::assert_snapshot!("me_day", stable(&my_day));
-        insta::assert_snapshot!("me_wrapup_md", md);
+        insta::assert_snapshot!("me_watch_player", crate::pages::stable(&stable(&player)));
+        insta::assert_snapshot!("me_watch_link", crate::pages::stable(&stable(&kept)));
+        insta::assert_snapshot!("me_watching", crate::pages::stable(&stable(&watching)));
+        insta::assert_snapshot!("me_day", crate::pages::stable(&stable(&my_day)));
+        insta::assert_snapshot!("me_wrapup_md", crate::pages::stable(&md));
         let jar = crate::checkers::browser_dir().join("node_modules/vnu-jar/build/dist/vnu.jar");
         assert!(
             jar.is_file(),

@@ -18,9 +18,9 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use hallway_app::AgendaData;
 use hallway_app::domain::agenda::Priority;
 use hallway_app::domain::plan::{self, Alternative, Block, Entry, Plan};
+use hallway_app::{AgendaData, MyChanges, Since};
 use jiff::Timestamp;
 
 /// The agenda page, the owner's or a shared one. Sections are fields: what the page gains
@@ -38,10 +38,14 @@ pub struct AgendaPage {
     unscheduled: Vec<EntryView>,
     clashes: usize,
     share: Option<ShareView>,
+    /// The owner's: what releases they have not seen yet changed among their bookmarks.
+    changes: Option<MyChanges>,
 }
 
 pub struct DayView {
     pub label: String,
+    /// "2026-03-25", for the link to the day's review.
+    pub date: String,
     /// "11 hours of talks on Wednesday".
     pub total: String,
     pub blocks: Vec<BlockView>,
@@ -164,6 +168,7 @@ pub fn view(
         .iter()
         .map(|d| DayView {
             label: day_label(d.date),
+            date: d.date.to_string(),
             total: format!(
                 "{} of talks on {}",
                 duration(d.busy_seconds),
@@ -199,12 +204,15 @@ pub fn view(
                             entries
                                 .iter()
                                 .zip(&c.alternatives)
-                                .map(|(e, alts)| ClashLine {
-                                    title: s.sessions[e.session].title.clone(),
-                                    alternatives: alts
-                                        .iter()
-                                        .map(|a| alt_view(r, &zone, a))
-                                        .collect(),
+                                .map(|(e, alts)| {
+                                    let session = &s.sessions[e.session];
+                                    let mut alternatives: Vec<AltView> =
+                                        alts.iter().map(|a| alt_view(r, &zone, a)).collect();
+                                    alternatives.extend(recording_alternative(r, session));
+                                    ClashLine {
+                                        title: session.title.clone(),
+                                        alternatives,
+                                    }
                                 })
                                 .collect()
                         }),
@@ -244,6 +252,33 @@ pub fn view(
             .collect(),
         days,
         share,
+        changes: None,
+    }
+}
+
+/// Watching later instead: the recording when it is published, or the promise of one for a
+/// session that is recorded.
+fn recording_alternative(r: &Released, session: &hallway_app::domain::Session) -> Option<AltView> {
+    let published = r
+        .recordings
+        .get(&session.guid)
+        .is_some_and(|rec| rec.url.is_some());
+    if published {
+        Some(AltView {
+            kind: "the recording",
+            href: format!("/me/{}/watch/{}", r.schedule.edition.slug, session.guid),
+            title: session.title.clone(),
+            when: "any time".into(),
+        })
+    } else if !session.do_not_record {
+        Some(AltView {
+            kind: "the recording, once published",
+            href: format!("/{}/sessions/{}", r.schedule.edition.slug, session.guid),
+            title: session.title.clone(),
+            when: "after the session".into(),
+        })
+    } else {
+        None
     }
 }
 
@@ -287,8 +322,13 @@ pub async fn mine(
         }
         None => None,
     };
+    let unseen = state
+        .app
+        .my_schedule_changes(viewer, &edition, Since::Unseen)
+        .await?;
     let token = FormToken::of(&headers)?;
-    let page = view(&r, &data, true, token.value.clone(), share);
+    let mut page = view(&r, &data, true, token.value.clone(), share);
+    page.changes = (!unseen.releases.is_empty()).then_some(unseen);
     Ok(private(
         token.with(&state.accounts, render(&page, StatusCode::OK)?),
     ))
