@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub mod broken;
+pub mod load;
 pub mod smtp;
 
 pub use hallway_app;
