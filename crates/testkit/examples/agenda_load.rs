@@ -93,6 +93,7 @@ async fn accounts(url: &str, n: usize) -> Vec<Attendee> {
 }
 
 /// The request number `i` of a phase: attendee `i mod n`, in its round `i / n`.
+#[allow(clippy::too_many_arguments)]
 fn request(
     client: &reqwest::Client,
     base: &str,
@@ -114,7 +115,7 @@ fn request(
             // time: every toggle is a real change.
             let guid = sessions[i % people.len() % sessions.len()];
             let had = who.picks.contains(&guid);
-            let on = if (i / people.len()) % 2 == 0 {
+            let on = if (i / people.len()).is_multiple_of(2) {
                 !had
             } else {
                 had
