@@ -104,6 +104,8 @@ struct Inner {
     fill_cache: venue::FillCache,
     /// When this process last wrote each viewer as seen.
     seen: presence::SeenCache,
+    /// Everyone's bookmark counts per edition, kept a minute: every agenda page reads them.
+    bookmark_counts: my_agenda::CountsCache,
 }
 
 impl App {
@@ -115,6 +117,7 @@ impl App {
                 public_url: "http://localhost:8080".to_owned(),
                 fill_cache: Default::default(),
                 seen: Default::default(),
+                bookmark_counts: Default::default(),
             }),
         }
     }
@@ -126,6 +129,7 @@ impl App {
             public_url: public_url.trim_end_matches('/').to_owned(),
             fill_cache: Default::default(),
             seen: Default::default(),
+            bookmark_counts: Default::default(),
         });
         self
     }

@@ -4,9 +4,21 @@
 
 use crate::{App, AppError, Result, Secret, Viewer, parse_slug};
 use hallway_domain::agenda::Marks;
-use hallway_domain::{Guid, UserId};
+use hallway_domain::{Guid, Slug, UserId};
 use hallway_store::{AgendaShareStore, AttendeeStore, MarkStore, StoreError};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long bookmark counts are kept: "likely full" moves slowly, and counting every
+/// attendee's bookmarks on every agenda page would cost more than the rest of the page.
+const COUNTS_KEPT: Duration = Duration::from_secs(60);
+
+/// Bookmark counts per edition, with when they were counted.
+#[derive(Debug, Default)]
+pub(crate) struct CountsCache {
+    entries: Mutex<HashMap<Slug, (Instant, Arc<HashMap<Guid, u64>>)>>,
+}
 
 /// What an agenda page shows, before it is laid out.
 #[derive(Debug, Clone)]
@@ -24,15 +36,39 @@ impl App {
         let slug = parse_slug(edition)?;
         viewer.access_in(&slug, None)?;
         let (marks, bookmarks, share) = tokio::try_join!(
-            self.store.marks_of(&slug, viewer.user),
-            self.store.bookmark_counts(&slug),
-            self.store.agenda_share_of(&slug, viewer.user),
+            async { Ok::<_, AppError>(self.store.marks_of(&slug, viewer.user).await?) },
+            self.bookmark_counts(&slug),
+            async { Ok(self.store.agenda_share_of(&slug, viewer.user).await?) },
         )?;
         Ok(AgendaData {
             marks,
             bookmarks,
             share,
         })
+    }
+
+    /// How many people bookmarked each session of `edition`, counted at most a minute ago.
+    async fn bookmark_counts(&self, edition: &Slug) -> Result<HashMap<Guid, u64>> {
+        let cache = &self.inner.bookmark_counts.entries;
+        let fresh = |entries: &HashMap<Slug, (Instant, Arc<HashMap<Guid, u64>>)>| {
+            entries
+                .get(edition)
+                .filter(|(at, _)| at.elapsed() < COUNTS_KEPT)
+                .map(|(_, counts)| counts.clone())
+        };
+        let kept = fresh(&cache.lock().unwrap_or_else(|e| e.into_inner()));
+        let counts = match kept {
+            Some(counts) => counts,
+            None => {
+                let counted = Arc::new(self.store.bookmark_counts(edition).await?);
+                cache
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(edition.clone(), (Instant::now(), counted.clone()));
+                counted
+            }
+        };
+        Ok((*counts).clone())
     }
 
     /// The agenda a live link shows: bookmarks and priorities only, never notes.
@@ -48,8 +84,8 @@ impl App {
             Err(e) => return Err(e.into()),
         };
         let (marks, bookmarks) = tokio::try_join!(
-            self.store.marks_of(&slug, user),
-            self.store.bookmark_counts(&slug),
+            async { Ok::<_, AppError>(self.store.marks_of(&slug, user).await?) },
+            self.bookmark_counts(&slug),
         )?;
         let marks = marks
             .into_iter()

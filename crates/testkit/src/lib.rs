@@ -11,6 +11,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 pub mod broken;
 pub mod fanout;
+pub mod load;
 pub mod smtp;
 
 pub use hallway_app;
