@@ -44,6 +44,33 @@ impl RateLimit {
     };
 }
 
+impl RateLimit {
+    /// Proposing unconference topics.
+    pub const PROPOSE: Self = Self {
+        action: "topics",
+        per_account: Rate {
+            most: 5,
+            window_seconds: 600,
+        },
+        per_address: Rate {
+            most: 100,
+            window_seconds: 600,
+        },
+    };
+    /// Voting on unconference topics.
+    pub const TOPIC_VOTE: Self = Self {
+        action: "topic votes",
+        per_account: Rate {
+            most: 60,
+            window_seconds: 60,
+        },
+        per_address: Rate {
+            most: 1200,
+            window_seconds: 60,
+        },
+    };
+}
+
 /// A window in words, for refusals: "a minute", "10 minutes", "an hour".
 fn window_words(seconds: i64) -> String {
     match seconds {

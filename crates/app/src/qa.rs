@@ -22,6 +22,15 @@ impl QaCtx {
     pub fn moderates(&self) -> bool {
         self.moderates
     }
+    /// Whether `change` reads for this person as for any attendee who did not ask its
+    /// question: then one projection of it, made once, is right for all of them.
+    pub fn sees_as_anyone(&self, change: &FeedChange) -> bool {
+        !self.moderates
+            && change
+                .question
+                .as_ref()
+                .is_none_or(|q| self.who != Some(q.asker))
+    }
     pub fn session(&self) -> &str {
         &self.session
     }

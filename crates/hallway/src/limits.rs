@@ -19,6 +19,9 @@ pub struct LimitArgs {
     /// Time a request may take before it is answered 503.
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
     request_timeout: Duration,
+    /// Requests handled at once; more are answered 503 at once rather than queued.
+    #[arg(long, default_value_t = 1024, env = "HALLWAY_MAX_IN_FLIGHT")]
+    max_in_flight: usize,
     /// Time a connection may make no progress reading or writing before it is closed.
     #[arg(long, default_value = "30s", value_parser = parse_duration)]
     idle_timeout: Duration,
@@ -34,6 +37,7 @@ impl From<LimitArgs> for Limits {
             max_connections_per_ip: a.max_connections_per_ip,
             header_read_timeout: a.header_timeout,
             request_timeout: a.request_timeout,
+            max_in_flight: a.max_in_flight.max(1),
             idle_timeout: a.idle_timeout,
             shutdown_grace: a.shutdown_grace,
         }

@@ -33,6 +33,9 @@ fn export(r: &Released, format: ExportFormat, feed: &Feed) -> Page {
     Page::new(format.content_type(), format.write(&export, feed))
 }
 
+/// The most sessions one `sessions.ics` calendar may name.
+const MAX_FEED_IDS: usize = 1000;
+
 /// `/{edition}/sessions.ics?ids=GUID,GUID`: a calendar of any list of sessions of the release.
 pub async fn sessions_feed(
     State(state): State<AppState>,
@@ -41,13 +44,22 @@ pub async fn sessions_feed(
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
     let r = state.site.released(&edition).ok_or(WebError::NotFound)?;
-    let guids = q
+    let ids: Vec<&str> = q
         .get("ids")
         .unwrap_or_default()
         .split(',')
         .map(str::trim)
         .filter(|g| !g.is_empty())
-        .take(1000)
+        .collect();
+    // The work a visitor can ask for is bounded: a whole edition's sessions fit.
+    if ids.len() > MAX_FEED_IDS {
+        return Err(WebError::BadRequest(format!(
+            "ids: {} sessions asked for; a calendar holds at most {MAX_FEED_IDS}",
+            ids.len()
+        )));
+    }
+    let guids = ids
+        .into_iter()
         .map(|g| {
             Guid::parse(g)
                 .map_err(|_| WebError::BadRequest(format!("ids: {g:?} is not a session GUID")))

@@ -147,6 +147,10 @@ pub fn router(state: AppState, limits: &Limits) -> Router {
             limits.request_timeout,
             guard::time_limit,
         ))
+        .layer(middleware::from_fn_with_state(
+            Arc::new(tokio::sync::Semaphore::new(limits.max_in_flight.max(1))),
+            guard::in_flight_limit,
+        ))
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
         // A state-changing request from another site is refused before any handler runs.
         .layer(account::csrf_layer(&state.accounts))

@@ -14,6 +14,9 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     /// Time a handler may take before the request is answered 503.
     pub request_timeout: Duration,
+    /// Requests handled at once; one more is answered 503 at once instead of waiting, so that
+    /// a burst cannot pile up work (and database connections) the server then serves late.
+    pub max_in_flight: usize,
     /// Time a read or a write may make no progress before the connection is closed (a client
     /// that stops reading its response, or a body that never arrives).
     pub idle_timeout: Duration,
@@ -28,6 +31,7 @@ impl Default for Limits {
             max_connections_per_ip: 256,
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(10),
+            max_in_flight: 1024,
             idle_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(10),
         }

@@ -222,6 +222,15 @@ async fn anonymous_visitors_on_every_route() {
             "text/html",
         ),
         (
+            // More sessions than a calendar may hold: refused before any is looked up.
+            format!(
+                "/{e}/sessions.ics?ids={}",
+                vec![guid.to_string(); 1001].join(",")
+            ),
+            StatusCode::BAD_REQUEST,
+            "text/html",
+        ),
+        (
             "/nope/sessions.ics?ids=x".into(),
             StatusCode::NOT_FOUND,
             "text/html",

@@ -46,6 +46,9 @@ impl Default for LiveSettings {
 pub(crate) struct Fanned {
     pub(crate) change: FeedChange,
     pub(crate) noticed: Instant,
+    /// The change as any attendee who did not ask it reads it, serialized by the first such
+    /// socket and sent as is by the others: thousands of sockets, one serialization.
+    pub(crate) for_anyone: std::sync::OnceLock<Option<axum::extract::ws::Utf8Bytes>>,
 }
 
 /// One room followed by at least one socket of this process.
@@ -122,7 +125,11 @@ impl Hub {
                 for change in changes {
                     *fanned = change.seq;
                     // No receiver left is not an error: the room is dropped at the next check.
-                    let _ = feed.tx.send(Arc::new(Fanned { change, noticed }));
+                    let _ = feed.tx.send(Arc::new(Fanned {
+                        change,
+                        noticed,
+                        for_anyone: std::sync::OnceLock::new(),
+                    }));
                 }
             }
             Err(e) => {

@@ -9,7 +9,7 @@ use crate::error::WebError;
 use crate::extract::{Params, Segments};
 use crate::live::hub::{Fanned, Hub};
 use axum::extract::State;
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::http::header::{HOST, ORIGIN};
 use axum::response::Response;
@@ -26,6 +26,9 @@ const INVALID: u16 = 1007;
 const TOO_BIG: u16 = 1009;
 const BINARY: u16 = 1003;
 const INTERNAL: u16 = 1011;
+
+/// Bytes each socket buffers for reading and for writing.
+const SOCKET_BUFFER: usize = 8 * 1024;
 
 #[derive(serde::Serialize)]
 #[serde(tag = "type", rename_all = "lowercase")]
@@ -79,7 +82,11 @@ pub async fn socket(
     let last_seq = state.app.qa_last_seq(&ctx).await?;
     let hub = state.live.clone();
     let max = hub.settings.max_message;
+    // Messages both ways are small: buffers of a few KiB instead of the default 128 KiB each
+    // keep 10,000 open sockets in a few hundred MB.
     Ok(upgrade
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(SOCKET_BUFFER)
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| follow(hub, socket, ctx, after, last_seq)))
@@ -201,12 +208,30 @@ async fn deliver(
     if seq > *last + 1 {
         return replay(hub, socket, ctx, last).await;
     }
-    let message = ctx.project(&f.change);
-    if !send(hub, socket, &Out::Change(&message), Some(f.noticed)).await {
+    let text = if ctx.sees_as_anyone(&f.change) {
+        f.for_anyone
+            .get_or_init(|| serialized(&Out::Change(&ctx.project(&f.change))))
+            .clone()
+    } else {
+        serialized(&Out::Change(&ctx.project(&f.change)))
+    };
+    let Some(text) = text else { return false };
+    if !timed_send(hub, socket, Message::Text(text)).await {
         return false;
     }
+    hub.figures.sent(Some(f.noticed.elapsed()));
     *last = seq;
     true
+}
+
+fn serialized(out: &Out<'_>) -> Option<Utf8Bytes> {
+    match serde_json::to_string(out) {
+        Ok(t) => Some(t.into()),
+        Err(e) => {
+            tracing::error!(error = %e, "a live message did not serialize");
+            None
+        }
+    }
 }
 
 async fn send(
@@ -215,14 +240,10 @@ async fn send(
     out: &Out<'_>,
     noticed: Option<std::time::Instant>,
 ) -> bool {
-    let text = match serde_json::to_string(out) {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::error!(error = %e, "a live message did not serialize");
-            return false;
-        }
+    let Some(text) = serialized(out) else {
+        return false;
     };
-    if !timed_send(hub, socket, Message::Text(text.into())).await {
+    if !timed_send(hub, socket, Message::Text(text)).await {
         return false;
     }
     if matches!(out, Out::Change(_)) {

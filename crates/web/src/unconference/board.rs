@@ -3,7 +3,7 @@
 
 use super::topic_id;
 use crate::AppState;
-use crate::account::{Form, FormToken, Visitor, csrf_of, text};
+use crate::account::{ClientAddr, Form, FormToken, Visitor, csrf_of, text};
 use crate::cfp::{render, told};
 use crate::error::WebError;
 use crate::extract::Segments;
@@ -13,7 +13,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use hallway_app::{AppError, BoardView};
+use hallway_app::{AppError, BoardView, RateLimit};
 
 #[derive(Template)]
 #[template(path = "unconference/board.html")]
@@ -92,12 +92,17 @@ pub async fn page(
 pub async fn propose(
     State(state): State<AppState>,
     visitor: Visitor,
+    ClientAddr(address): ClientAddr,
     Segments(edition): Segments<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = Form::parse(&headers, text(&body)?)?;
     let viewer = visitor.signed_in()?;
+    state
+        .app
+        .throttle(&RateLimit::PROPOSE, viewer.user(), address)
+        .await?;
     let (title, description) = (form.get("title"), form.get("description"));
     let outcome = state
         .app
@@ -126,12 +131,17 @@ pub async fn propose(
 pub async fn vote(
     State(state): State<AppState>,
     visitor: Visitor,
+    ClientAddr(address): ClientAddr,
     Segments(edition): Segments<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
     let form = Form::parse(&headers, text(&body)?)?;
     let viewer = visitor.signed_in()?;
+    state
+        .app
+        .throttle(&RateLimit::TOPIC_VOTE, viewer.user(), address)
+        .await?;
     let outcome = async {
         let up = form.get("up") != "0";
         state
