@@ -68,8 +68,8 @@ pub use hallway_domain::venue::MAX_MESSAGE as MAX_CONTACT_CHARS;
 pub use hallway_formats::wrapup::{Wrapup, markdown as wrapup_markdown};
 pub use hallway_formats::{ExportFormat, Feed, Format, ImportOptions, Repair, Warning};
 pub use hallway_store::{
-    Backend, EventRef, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatLine, SeatList,
-    SeatListSummary, SeatRules, SeatState, Store,
+    Backend, EventRef, Mail, MailState, MailStatus, MarkChange, Outcome, PoolUse, SeatLine,
+    SeatList, SeatListSummary, SeatRules, SeatState, Store,
 };
 pub use hallway_store::{Notice, Notices};
 pub use limits::RateLimit;

@@ -14,10 +14,13 @@ use std::time::{Duration, Instant};
 /// attendee's bookmarks on every agenda page would cost more than the rest of the page.
 const COUNTS_KEPT: Duration = Duration::from_secs(60);
 
+/// How many people bookmarked each session of an edition.
+type Counts = Arc<HashMap<Guid, u64>>;
+
 /// Bookmark counts per edition, with when they were counted.
 #[derive(Debug, Default)]
 pub(crate) struct CountsCache {
-    entries: Mutex<HashMap<Slug, (Instant, Arc<HashMap<Guid, u64>>)>>,
+    entries: Mutex<HashMap<Slug, (Instant, Counts)>>,
 }
 
 /// What an agenda page shows, before it is laid out.
@@ -50,7 +53,7 @@ impl App {
     /// How many people bookmarked each session of `edition`, counted at most a minute ago.
     async fn bookmark_counts(&self, edition: &Slug) -> Result<HashMap<Guid, u64>> {
         let cache = &self.inner.bookmark_counts.entries;
-        let fresh = |entries: &HashMap<Slug, (Instant, Arc<HashMap<Guid, u64>>)>| {
+        let fresh = |entries: &HashMap<Slug, (Instant, Counts)>| {
             entries
                 .get(edition)
                 .filter(|(at, _)| at.elapsed() < COUNTS_KEPT)

@@ -2,6 +2,32 @@
 //! by its kind (the keynote hall, the auditorium, the halls split into rooms, meeting rooms,
 //! the expo floor's theaters). These are the demo's assumptions, not the venue's figures;
 //! organizers set real ones with `hallway schedule capacity`.
+//!
+//! The demo has no SMTP server either: what would be mailed (the link that confirms a new
+//! account, a seat offered, a decision) is printed where the demo runs, so that someone trying
+//! it can follow the links.
+
+use hallway_app::App;
+use std::time::Duration;
+
+/// Prints each message as it falls due, until the process ends.
+pub async fn print_mail(app: App) {
+    loop {
+        match app.take_due_mail().await {
+            Ok(Some(mail)) => println!(
+                "\n--- Mail to {} (the demo prints mail instead of sending it)\nSubject: {}\n\n{}\n---",
+                mail.recipient,
+                mail.subject,
+                mail.body.trim_end()
+            ),
+            Ok(None) => tokio::time::sleep(Duration::from_secs(1)).await,
+            Err(e) => {
+                tracing::error!(error = %e, "reading the outbox failed");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+        }
+    }
+}
 
 /// Seats the demo assumes for a room, by its name.
 pub fn assumed_capacity(name: &str) -> u32 {

@@ -537,14 +537,17 @@ async fn run(cli: Cli) -> Result<()> {
             }
             let listen = config.listen(listen);
             let public = config.public_url(cli.public_url, &listen)?;
-            serve(
+            let printer = tokio::spawn(demo::print_mail(app.clone()));
+            let served = serve(
                 app,
                 &listen,
                 public,
                 limits.into(),
                 Some(format!("/{edition}/")),
             )
-            .await
+            .await;
+            printer.abort();
+            served
         }
         Command::Migrate => {
             let store = hallway_app::Store::connect(&config.database).await?;

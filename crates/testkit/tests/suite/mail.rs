@@ -8,7 +8,33 @@ use std::time::Duration;
 on_both_backends!(
     mail_arrives_at_a_real_smtp_server_once,
     mail_waits_with_backoff_while_the_server_is_down,
+    without_smtp_each_message_is_taken_once_for_the_demo_to_print,
 );
+
+/// The demo prints mail instead of sending it: each due message comes out once, and it is
+/// then delivered as far as the outbox knows.
+async fn without_smtp_each_message_is_taken_once_for_the_demo_to_print(db: TestDb) {
+    let app = db.app().await.with_public_url("https://hallway.test/");
+    app.sign_up("lee@example.org", "lee's long password")
+        .await
+        .unwrap();
+    let mail = app
+        .take_due_mail()
+        .await
+        .unwrap()
+        .expect("the address's link");
+    assert_eq!(mail.recipient, "lee@example.org");
+    assert!(
+        mail.body
+            .contains("https://hallway.test/account/verify?token="),
+        "{}",
+        mail.body
+    );
+    assert!(app.take_due_mail().await.unwrap().is_none(), "taken once");
+    let outbox = app.outbox(&hallway_testkit::operator(), 10).await.unwrap();
+    assert_eq!(outbox[0].recipient, "lee@example.org");
+    assert_eq!(outbox[0].state, MailState::Sent);
+}
 
 const FROM: &str = "Hallway <noreply@hallway.test>";
 
