@@ -68,8 +68,14 @@ fn now() -> i64 {
     Timestamp::now().as_second()
 }
 
-fn shown(t: i64) -> String {
-    Timestamp::from_second(t).map_or_else(|_| t.to_string(), |t| t.to_string())
+/// When a note was sent, in the venue's zone; a stored instant that does not read is a fault.
+fn shown(t: i64, tz: &jiff::tz::TimeZone) -> Result<String> {
+    let at = Timestamp::from_second(t)
+        .map_err(|e| AppError::Internal(format!("a note's sending time {t}: {e}")))?;
+    Ok(at
+        .to_zoned(tz.clone())
+        .strftime("%a %-d %b, %H:%M %Z")
+        .to_string())
 }
 
 fn find<'a>(schedule: &'a Schedule, guid: &str) -> Result<&'a Session> {
@@ -253,10 +259,11 @@ impl App {
         let edition = &schedule.edition.slug;
         viewer.access_in(edition, None)?;
         let stored = self.store.contacts_to(edition, viewer.user).await?;
-        Ok(stored
+        let tz = crate::my_changes::zone_of(&schedule.edition)?;
+        stored
             .iter()
-            .map(|c| contact_view(schedule, c, String::new(), true))
-            .collect())
+            .map(|c| contact_view(schedule, &tz, c, String::new(), true))
+            .collect()
     }
 
     /// What the viewer wrote in an edition, with the answers; an ignored note still reads as
@@ -269,19 +276,26 @@ impl App {
         let edition = &schedule.edition.slug;
         viewer.access_in(edition, None)?;
         let stored = self.store.contacts_from(edition, viewer.user).await?;
+        let tz = crate::my_changes::zone_of(&schedule.edition)?;
+        // A session's presenters, looked up once however many notes went to it.
+        let mut by_session: std::collections::HashMap<&str, Vec<Presenter>> =
+            std::collections::HashMap::new();
         let mut out = Vec::with_capacity(stored.len());
         for c in &stored {
-            // A session gone from the schedule still has its notes.
-            let presenters = match self.presenters(schedule, &c.session).await {
-                Ok(ps) => ps,
-                Err(AppError::NotFound(_)) => Vec::new(),
-                Err(e) => return Err(e),
-            };
-            let presenter = presenters
-                .into_iter()
+            if !by_session.contains_key(c.session.as_str()) {
+                // A session gone from the schedule still has its notes.
+                let presenters = match self.presenters(schedule, &c.session).await {
+                    Ok(ps) => ps,
+                    Err(AppError::NotFound(_)) => Vec::new(),
+                    Err(e) => return Err(e),
+                };
+                by_session.insert(c.session.as_str(), presenters);
+            }
+            let presenter = by_session[c.session.as_str()]
+                .iter()
                 .find(|p| p.user == c.presenter)
-                .map_or_else(|| "a speaker".to_owned(), |p| p.name);
-            out.push(contact_view(schedule, c, presenter, false));
+                .map_or_else(|| "a speaker".to_owned(), |p| p.name.clone());
+            out.push(contact_view(schedule, &tz, c, presenter, false)?);
         }
         Ok(out)
     }
@@ -354,23 +368,24 @@ impl App {
 
 fn contact_view(
     schedule: &Schedule,
+    tz: &jiff::tz::TimeZone,
     c: &StoredContact,
     presenter: String,
     own: bool,
-) -> ContactView {
+) -> Result<ContactView> {
     let state = match (c.state, own) {
         // The sender is never told a note was ignored.
         (ContactState::Ignored, false) => ContactState::New,
         (s, _) => s,
     };
-    ContactView {
+    Ok(ContactView {
         id: c.id,
         session: c.session.clone(),
         title: find(schedule, &c.session).map_or_else(|_| c.session.clone(), |s| s.title.clone()),
         presenter,
         text: c.text.clone(),
-        sent_at: shown(c.sent_at),
+        sent_at: shown(c.sent_at, tz)?,
         state: state.as_str(),
         answer: c.answer.clone(),
-    }
+    })
 }

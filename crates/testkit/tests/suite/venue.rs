@@ -1017,11 +1017,16 @@ fn stable(html: &str) -> String {
     // Sending times are instants of the run.
     let mut cleaned = String::new();
     for line in out.lines() {
-        if let Some(at) = line.find("Sent 20") {
+        if let Some(at) = line.find("Sent ") {
             cleaned.push_str(&line[..at]);
             cleaned.push_str("Sent [time]");
+            // "Mon 30 Nov, 09:04 CET": the time runs to the zone's abbreviation after HH:MM.
             let tail = &line[at + 5..];
-            cleaned.push_str(tail.split_once('Z').map_or("", |(_, t)| t));
+            let after_clock = tail.find(':').map_or(tail.len(), |c| c + 4).min(tail.len());
+            let zone_end = tail[after_clock..]
+                .find([' ', '<'])
+                .map_or(tail.len(), |e| after_clock + e);
+            cleaned.push_str(&tail[zone_end..]);
         } else {
             cleaned.push_str(line);
         }
